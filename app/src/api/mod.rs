@@ -1,0 +1,3 @@
+//! Server functions: thin wrappers that gather context and call a service.
+
+pub mod catalog;

@@ -1,0 +1,35 @@
+use crate::model::ProductCard as Card;
+use leptos::prelude::*;
+
+/// One product in a grid. The first row loads eagerly (it is likely the largest paint);
+/// the rest lazily. Width and height are always set so nothing shifts as images arrive.
+#[component]
+pub fn ProductCard(product: Card, #[prop(default = false)] eager: bool) -> impl IntoView {
+    let href = format!("/products/{}", product.slug);
+    let stock_note = match product.stock {
+        0 => Some("Out of stock".to_owned()),
+        n if n <= 5 => Some(format!("Only {n} left")),
+        _ => None,
+    };
+    view! {
+        <article class="product-card">
+            <img
+                class="product-card__image"
+                src=product.image_path
+                alt=""
+                width=product.image_width
+                height=product.image_height
+                loading=if eager { "eager" } else { "lazy" }
+                decoding="async"
+            />
+            <div class="product-card__body">
+                <p class="product-card__category">{product.category_name}</p>
+                <h3 class="product-card__name">
+                    <a href=href>{product.name}</a>
+                </h3>
+                <p class="product-card__price">{product.price.to_string()}</p>
+                {stock_note.map(|note| view! { <p class="product-card__stock">{note}</p> })}
+            </div>
+        </article>
+    }
+}

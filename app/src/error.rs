@@ -1,0 +1,148 @@
+//! The one error type that crosses the wire.
+//!
+//! Every server function returns `Result<_, AppError>`. The server turns the variant into the
+//! HTTP status (see `status`), so clients get 4xx for their own mistakes and a generic 500 for
+//! ours. Internal causes are logged on the server and never serialized.
+
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    /// A well-formed request whose values break a rule (422).
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    /// A request that could not be understood: missing or mistyped arguments (400).
+    #[error("{message}")]
+    BadRequest { message: String },
+    #[error("please sign in to continue")]
+    Unauthorized,
+    #[error("you are not allowed to do that")]
+    Forbidden,
+    /// Missing, and also "exists but is not yours" (404).
+    #[error("{what} was not found")]
+    NotFound { what: String },
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    /// Anything unexpected. The cause is in the server log only (500).
+    #[error("something went wrong on our side; please try again")]
+    Internal,
+    /// A dependency such as the database is down (503).
+    #[error("the shop is temporarily unavailable; please try again shortly")]
+    Unavailable,
+    /// The browser could not reach the server at all (never produced by the server).
+    #[error("could not reach the shop; check your connection and try again")]
+    Network,
+}
+
+impl AppError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation { field: field.into(), message: message.into() }
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict { message: message.into() }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation { .. } => 422,
+            Self::BadRequest { .. } => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound { .. } => 404,
+            Self::Conflict { .. } => 409,
+            Self::RateLimited { .. } => 429,
+            Self::Internal | Self::Network => 500,
+            Self::Unavailable => 503,
+        }
+    }
+
+    /// Logs the full cause and returns the opaque `Internal` error.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "{context}");
+        Self::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message) => {
+                Self::BadRequest { message: format!("invalid request: {message}") }
+            }
+            ServerFnErrorErr::UnsupportedRequestMethod(method) => {
+                Self::BadRequest { message: format!("unsupported request method {method}") }
+            }
+            ServerFnErrorErr::Request(_) => Self::Network,
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                #[cfg(not(feature = "ssr"))]
+                let _ = other;
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::internal("database error", err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_mistakes_map_to_4xx_and_ours_to_5xx() {
+        assert_eq!(AppError::validation("limit", "too big").status(), 422);
+        assert_eq!(AppError::not_found("product").status(), 404);
+        assert_eq!(AppError::conflict("sold out").status(), 409);
+        assert_eq!(AppError::Unauthorized.status(), 401);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
+        assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::Unavailable.status(), 503);
+    }
+
+    #[test]
+    fn undecodable_arguments_are_a_bad_request() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `limit`".into()));
+        assert_eq!(err.status(), 400);
+        assert!(err.to_string().contains("missing field `limit`"));
+    }
+
+    #[test]
+    fn server_side_failures_do_not_leak_their_cause() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError("relation products does not exist".into()));
+        assert_eq!(err, AppError::Internal);
+        let wire = String::from_utf8(err.ser().to_vec()).unwrap();
+        assert!(!wire.contains("relation"), "{wire}");
+    }
+
+    #[test]
+    fn errors_round_trip_through_the_wire_encoding() {
+        let err = AppError::validation("offset", "must not be negative");
+        assert_eq!(AppError::de(err.ser()), err);
+    }
+}

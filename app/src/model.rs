@@ -1,0 +1,203 @@
+//! Wire types shared by the server and the browser, and the pure rules around them.
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount of money in integer minor units (cents) and an ISO 4217 currency code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub cents: i64,
+    pub currency: String,
+}
+
+impl Money {
+    pub fn new(cents: i64, currency: impl Into<String>) -> Self {
+        Self { cents, currency: currency.into() }
+    }
+}
+
+impl fmt::Display for Money {
+    /// `$1,299.00`, `€5.50`; unknown currencies as `CHF 12.00`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.cents < 0 { "-" } else { "" };
+        let abs = self.cents.unsigned_abs();
+        let (units, cents) = (abs / 100, abs % 100);
+        let digits = units.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        match self.currency.as_str() {
+            "USD" => write!(f, "{sign}${grouped}.{cents:02}"),
+            "EUR" => write!(f, "{sign}€{grouped}.{cents:02}"),
+            "GBP" => write!(f, "{sign}£{grouped}.{cents:02}"),
+            "INR" => write!(f, "{sign}₹{grouped}.{cents:02}"),
+            code => write!(f, "{sign}{code} {grouped}.{cents:02}"),
+        }
+    }
+}
+
+/// What a product card needs, and nothing more.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub id: i32,
+    pub name: String,
+    pub slug: String,
+    pub category_name: String,
+    pub price: Money,
+    pub stock: i32,
+    pub image_path: String,
+    pub image_width: i32,
+    pub image_height: i32,
+}
+
+/// A slice of a product listing and whether more follow it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductPage {
+    pub items: Vec<ProductCard>,
+    pub has_more: bool,
+}
+
+/// An offset/limit window, validated: offsets are not negative and pages are bounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageWindow {
+    offset: u64,
+    limit: u64,
+}
+
+impl PageWindow {
+    pub const MAX_LIMIT: i64 = 48;
+    /// Deep offsets are refused rather than scanned: nobody pages 10,000 products deep.
+    pub const MAX_OFFSET: i64 = 10_000;
+
+    pub fn new(offset: i64, limit: i64) -> Result<Self, AppError> {
+        if !(0..=Self::MAX_OFFSET).contains(&offset) {
+            return Err(AppError::validation(
+                "offset",
+                format!("offset must be between 0 and {}", Self::MAX_OFFSET),
+            ));
+        }
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(AppError::validation("limit", format!("limit must be between 1 and {}", Self::MAX_LIMIT)));
+        }
+        Ok(Self { offset: offset as u64, limit: limit as u64 })
+    }
+
+    pub fn offset(self) -> u64 {
+        self.offset
+    }
+
+    pub fn limit(self) -> u64 {
+        self.limit
+    }
+}
+
+/// The home page's "latest products" list: how many to show first, per "Load more", at most.
+pub mod home {
+    pub const PAGE_SIZE: i64 = 12;
+    pub const MAX_SHOWN: i64 = 48;
+
+    /// How many products the home page shows for its `?shown=` parameter. Anything missing or
+    /// malformed falls back to one page; the number is rounded up to whole pages and capped.
+    pub fn shown_from_query(raw: Option<&str>) -> i64 {
+        let requested = raw.and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(PAGE_SIZE);
+        let whole_pages = (requested.clamp(PAGE_SIZE, MAX_SHOWN) + PAGE_SIZE - 1) / PAGE_SIZE;
+        (whole_pages * PAGE_SIZE).min(MAX_SHOWN)
+    }
+}
+
+/// A URL slug: lowercase ASCII letters and digits separated by single hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for ch in text.chars() {
+        let ch = match ch {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            other => other.to_ascii_lowercase(),
+        };
+        if ch.is_ascii_alphanumeric() {
+            slug.push(ch);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn money_is_shown_with_symbol_grouping_and_two_decimals() {
+        assert_eq!(Money::new(129_900, "USD").to_string(), "$1,299.00");
+        assert_eq!(Money::new(5, "USD").to_string(), "$0.05");
+        assert_eq!(Money::new(100_000_000, "EUR").to_string(), "€1,000,000.00");
+        assert_eq!(Money::new(-250, "GBP").to_string(), "-£2.50");
+        assert_eq!(Money::new(1_234, "CHF").to_string(), "CHF 12.34");
+    }
+
+    #[test]
+    fn page_windows_reject_negative_offsets_and_oversized_limits() {
+        assert_eq!(PageWindow::new(-1, 10).unwrap_err().status(), 422);
+        assert_eq!(PageWindow::new(0, 0).unwrap_err().status(), 422);
+        assert_eq!(PageWindow::new(0, 49).unwrap_err().status(), 422);
+        assert_eq!(PageWindow::new(10_001, 1).unwrap_err().status(), 422);
+        let window = PageWindow::new(24, 12).unwrap();
+        assert_eq!((window.offset(), window.limit()), (24, 12));
+    }
+
+    #[test]
+    fn home_shows_one_page_for_missing_or_malformed_counts() {
+        assert_eq!(home::shown_from_query(None), 12);
+        assert_eq!(home::shown_from_query(Some("abc")), 12);
+        assert_eq!(home::shown_from_query(Some("-5")), 12);
+        assert_eq!(home::shown_from_query(Some("24")), 24);
+        assert_eq!(home::shown_from_query(Some("13")), 24);
+        assert_eq!(home::shown_from_query(Some("100000")), 48);
+    }
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_hyphens() {
+        assert_eq!(slugify("Aurora Wireless Headphones"), "aurora-wireless-headphones");
+        assert_eq!(slugify("  USB-C  Hub (7-in-1) "), "usb-c-hub-7-in-1");
+        assert_eq!(slugify("Café Crème"), "cafe-creme");
+    }
+
+    proptest! {
+        #[test]
+        fn money_display_keeps_every_digit(cents in any::<i64>()) {
+            let shown = Money::new(cents, "USD").to_string();
+            let digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+            let expected = format!("{}{:02}", cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+            prop_assert_eq!(digits, expected);
+        }
+
+        #[test]
+        fn home_shown_is_always_whole_pages_within_bounds(raw in ".{0,12}") {
+            let shown = home::shown_from_query(Some(&raw));
+            prop_assert!((home::PAGE_SIZE..=home::MAX_SHOWN).contains(&shown));
+            prop_assert_eq!(shown % home::PAGE_SIZE, 0);
+        }
+
+        #[test]
+        fn slugs_only_hold_safe_characters(text in "\\PC{0,40}") {
+            let slug = slugify(&text);
+            prop_assert!(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+use crate::{
+    api::catalog::latest_products,
+    components::product_card::ProductCard,
+    model::{ProductPage, home},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let query = use_query_map();
+    // `?shown=N` lets the "Load more" form work without JavaScript: the server renders N items.
+    let shown = Memo::new(move |_| query.with(|q| home::shown_from_query(q.get("shown").as_deref())));
+    let first_page = Resource::new(move || shown.get(), |shown| latest_products(0, shown));
+
+    view! {
+        <Title text="Electronics and gadgets" />
+        <section class="hero">
+            <h1>"Gadgets that keep up with you"</h1>
+            <p>"Headphones, laptops, cameras and smart-home kit, priced fairly and shipped fast."</p>
+        </section>
+        <section class="latest" aria-labelledby="latest-heading">
+            <h2 id="latest-heading">"Latest products"</h2>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading products…"</p> }>
+                <ErrorBoundary fallback=|errors| {
+                    view! {
+                        <div class="notice notice--error" role="alert">
+                            <p>"We could not load the products."</p>
+                            <ul>
+                                {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
+                            </ul>
+                        </div>
+                    }
+                }>
+                    {move || Suspend::new(async move {
+                        first_page.await.map(|page| view! { <LatestProducts first_page=page /> })
+                    })}
+                </ErrorBoundary>
+            </Suspense>
+        </section>
+    }
+}
+
+/// The grid plus "Load more products". With JavaScript, the button calls the server function
+/// and appends in place; without it, the same form asks the server for a longer page.
+#[component]
+fn LatestProducts(first_page: ProductPage) -> impl IntoView {
+    let items = RwSignal::new(first_page.items);
+    let has_more = RwSignal::new(first_page.has_more);
+    let load_error = RwSignal::new(None::<String>);
+    let load_more = Action::new(move |offset: &i64| {
+        let offset = *offset;
+        async move {
+            match latest_products(offset, home::PAGE_SIZE).await {
+                Ok(page) => {
+                    items.update(|list| list.extend(page.items));
+                    has_more.set(page.has_more);
+                    load_error.set(None);
+                }
+                Err(err) => load_error.set(Some(err.to_string())),
+            }
+        }
+    });
+    let count = move || items.with(Vec::len) as i64;
+    let pending = load_more.pending();
+
+    view! {
+        <div class="product-grid">
+            <For
+                each=move || items.get().into_iter().enumerate()
+                key=|(_, product)| product.id
+                children=move |(index, product)| view! { <ProductCard product eager=index < 4 /> }
+            />
+        </div>
+        <Show when=move || has_more.get() && count() < home::MAX_SHOWN>
+            <form
+                class="load-more"
+                method="get"
+                action="/"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    load_more.dispatch(count());
+                }
+            >
+                <input type="hidden" name="shown" value=move || count() + home::PAGE_SIZE />
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { "Loading…" } else { "Load more products" }}
+                </button>
+            </form>
+        </Show>
+        {move || load_error.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
+        <p class="visually-hidden" aria-live="polite">{move || format!("Showing {} products", count())}</p>
+    }
+}

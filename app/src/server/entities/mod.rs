@@ -1,0 +1,2 @@
+pub mod category;
+pub mod product;

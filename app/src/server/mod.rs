@@ -1,0 +1,10 @@
+//! Server-only code: application state, database access, entities and services.
+//! Nothing here is compiled into the browser build.
+
+pub mod database;
+pub mod entities;
+pub mod seed;
+pub mod services;
+pub mod state;
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,3 @@
+//! Plain async functions over a database handle. All SQL lives here, never in server functions.
+
+pub mod catalog;

@@ -1,0 +1,21 @@
+use crate::error::AppError;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+
+/// Shared by every request. `leptos_routes` provides it as context to server functions and
+/// SSR renders; axum handlers get it as `State`.
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+}
+
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("missing context", "AppState was not provided"))
+}
+
+/// The database handle for the current server function or render.
+pub fn db() -> Result<DatabaseConnection, AppError> {
+    app_state().map(|state| state.db)
+}

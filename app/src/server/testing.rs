@@ -1,0 +1,157 @@
+//! Fresh databases for tests: a SQLite file in the temp folder, or a new PostgreSQL database
+//! created on the server named by `TEST_DATABASE_URL` and dropped afterwards.
+
+use crate::server::database::{DatabaseSettings, connect, prepare};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use std::path::PathBuf;
+
+pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A migrated, seeded database that is removed when dropped.
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    pub settings: DatabaseSettings,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+/// The PostgreSQL server for tests, if configured. Under CI it must be: a missing URL there
+/// would silently skip half the suite.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var(TEST_DATABASE_URL) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but {TEST_DATABASE_URL} is not set: PostgreSQL tests would be skipped")
+        }
+        _ => None,
+    }
+}
+
+impl TestDb {
+    /// A fresh database on `backend`, or `None` when PostgreSQL is not configured.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => Some(Self::sqlite().await),
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    pub async fn sqlite() -> Self {
+        let path = std::env::temp_dir().join(format!("cloudscale-test-{}.db", uuid::Uuid::new_v4().simple()));
+        let settings = DatabaseSettings::new(format!("sqlite://{}?mode=rwc", path.display()));
+        Self::open(settings, Cleanup::File(path)).await
+    }
+
+    pub async fn postgres() -> Option<Self> {
+        let admin_url = postgres_admin_url()?;
+        let name = format!("cloudscale_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(admin_url.as_str()).await.expect("connect to TEST_DATABASE_URL");
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+        admin.close().await.ok();
+        let settings = DatabaseSettings::new(replace_database_name(&admin_url, &name));
+        Some(Self::open(settings, Cleanup::PostgresDatabase { admin_url, name }).await)
+    }
+
+    async fn open(settings: DatabaseSettings, cleanup: Cleanup) -> Self {
+        let db = connect(&settings).await.expect("connect to the test database");
+        prepare(&db, true).await.expect("migrate and seed the test database");
+        Self { db, settings, cleanup }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::PostgresDatabase { admin_url, name } => {
+                // Drop needs async work; do it on a private runtime so any test runtime is fine.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    runtime.block_on(async {
+                        if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                    Ok::<_, std::io::Error>(())
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// `postgres://u@h:5432/test?x=y` with the database name replaced.
+pub fn replace_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// Runs a service test body once per backend: `db_test!(name, |db| async move { ... })`
+/// expands to `name::on_sqlite` and `name::on_postgres` (skipped with a note when PostgreSQL
+/// is not configured outside CI).
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$db:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($db: &$crate::server::testing::TestDb) {
+                $body.await
+            }
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                let db = $crate::server::testing::TestDb::sqlite().await;
+                run(&db).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                match $crate::server::testing::TestDb::postgres().await {
+                    Some(db) => run(&db).await,
+                    None => eprintln!("skipped: {} is not set", $crate::server::testing::TEST_DATABASE_URL),
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_database_name;
+
+    #[test]
+    fn the_database_name_is_replaced_and_the_rest_kept() {
+        assert_eq!(replace_database_name("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
+        assert_eq!(replace_database_name("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(replace_database_name("postgres://u@h", "x"), "postgres://u@h/x");
+    }
+}

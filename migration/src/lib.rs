@@ -1,0 +1,17 @@
+//! Schema migrations for CloudScale Commerce.
+//!
+//! Migrations use string table and column names through `sea_query` identifiers so that
+//! this crate does not depend on the entity definitions in `app`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_catalog;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_catalog::Migration)]
+    }
+}

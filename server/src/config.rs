@@ -1,0 +1,212 @@
+//! Configuration from environment variables, typed and validated at start-up.
+//!
+//! Every setting has a default that runs the shop locally; a bad value stops start-up with a
+//! message naming the variable, the value and what was expected.
+
+use app::server::database::DatabaseSettings;
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Dev,
+    Prod,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub environment: Environment,
+    pub listen_addr: SocketAddr,
+    /// The origin browsers use to reach the shop, e.g. `https://shop.example.com`.
+    pub public_origin: String,
+    pub log_filter: String,
+    pub database: DatabaseSettings,
+    pub seed_catalog: bool,
+    pub site_root: PathBuf,
+    pub site_pkg_dir: String,
+    pub output_name: String,
+    /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
+    pub shutdown_grace: Duration,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid configuration: {var}={value:?}: {expected}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub expected: String,
+}
+
+/// The documented variables, their defaults and meaning (also printed by `server --help`).
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    ("DATABASE_URL", DatabaseSettings::DEFAULT_URL, "SQLite file (created on first start) or postgres://user:pass@host/db"),
+    ("DB_MAX_CONNECTIONS", "10", "pool size upper bound (1-1000)"),
+    ("DB_MIN_CONNECTIONS", "1", "connections kept open (0 to DB_MAX_CONNECTIONS)"),
+    ("DB_ACQUIRE_TIMEOUT_SECS", "5", "seconds to wait for a pooled connection (1-300)"),
+    ("LEPTOS_SITE_ADDR", "127.0.0.1:3000", "listen address; port 0 picks a free port"),
+    ("APP_ENV", "dev", "dev or prod (prod logs JSON)"),
+    ("PUBLIC_ORIGIN", "http://<LEPTOS_SITE_ADDR>", "origin browsers use to reach the shop"),
+    ("RUST_LOG", "info,tower_http=info,sqlx=warn", "log filter (tracing EnvFilter syntax)"),
+    ("SEED_CATALOG", "true", "seed the demo catalog into an empty database"),
+    ("LEPTOS_SITE_ROOT", "target/site", "folder with the built site (pkg/, images, ...)"),
+    ("LEPTOS_SITE_PKG_DIR", "pkg", "folder under the site root holding JS, wasm and CSS"),
+    ("LEPTOS_OUTPUT_NAME", "cloudscale", "name of the JS/wasm/CSS bundle"),
+    ("SHUTDOWN_GRACE_SECS", "30", "seconds in-flight requests get after SIGTERM (1-3600)"),
+];
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|var| std::env::var(var).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can supply variables without touching the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |var: &str| lookup(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let environment = match get("APP_ENV").as_deref() {
+            None | Some("dev" | "development") => Environment::Dev,
+            Some("prod" | "production") => Environment::Prod,
+            Some(other) => return Err(invalid("APP_ENV", other, "dev or prod")),
+        };
+        let listen_addr = parse("LEPTOS_SITE_ADDR", get("LEPTOS_SITE_ADDR"), "127.0.0.1:3000".parse().unwrap(), "an address such as 127.0.0.1:3000")?;
+
+        let url = get("DATABASE_URL").unwrap_or_else(|| DatabaseSettings::DEFAULT_URL.to_owned());
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(invalid("DATABASE_URL", &redact_password(&url), "a sqlite: or postgres:// URL"));
+        }
+        let mut database = DatabaseSettings::new(url);
+        database.max_connections = ranged("DB_MAX_CONNECTIONS", get("DB_MAX_CONNECTIONS"), 10, 1..=1000)?;
+        database.min_connections = ranged("DB_MIN_CONNECTIONS", get("DB_MIN_CONNECTIONS"), 1, 0..=database.max_connections)?;
+        database.acquire_timeout =
+            Duration::from_secs(ranged("DB_ACQUIRE_TIMEOUT_SECS", get("DB_ACQUIRE_TIMEOUT_SECS"), 5, 1..=300)?.into());
+
+        let public_origin = match get("PUBLIC_ORIGIN") {
+            Some(origin) => parse_origin(&origin)?,
+            None => format!("http://{listen_addr}"),
+        };
+        let seed_catalog = match get("SEED_CATALOG").as_deref() {
+            None | Some("true" | "1" | "yes") => true,
+            Some("false" | "0" | "no") => false,
+            Some(other) => return Err(invalid("SEED_CATALOG", other, "true or false")),
+        };
+
+        Ok(Self {
+            environment,
+            listen_addr,
+            public_origin,
+            log_filter: get("RUST_LOG").unwrap_or_else(|| "info,tower_http=info,sqlx=warn".to_owned()),
+            database,
+            seed_catalog,
+            site_root: PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned())),
+            site_pkg_dir: get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".to_owned()),
+            output_name: get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "cloudscale".to_owned()),
+            shutdown_grace: Duration::from_secs(ranged("SHUTDOWN_GRACE_SECS", get("SHUTDOWN_GRACE_SECS"), 30, 1..=3600)?.into()),
+        })
+    }
+}
+
+fn invalid(var: &'static str, value: &str, expected: &str) -> ConfigError {
+    ConfigError { var, value: value.to_owned(), expected: expected.to_owned() }
+}
+
+fn parse<T: FromStr>(var: &'static str, value: Option<String>, default: T, expected: &str) -> Result<T, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(raw) => raw.parse().map_err(|_| invalid(var, &raw, expected)),
+    }
+}
+
+fn ranged(
+    var: &'static str,
+    value: Option<String>,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, ConfigError> {
+    let expected = format!("a whole number from {} to {}", range.start(), range.end());
+    let number = parse(var, value.clone(), default, &expected)?;
+    if range.contains(&number) { Ok(number) } else { Err(invalid(var, &value.unwrap_or_default(), &expected)) }
+}
+
+/// `scheme://host[:port]` with no path, as browsers send it in `Origin`.
+fn parse_origin(origin: &str) -> Result<String, ConfigError> {
+    let expected = "an origin such as https://shop.example.com (scheme, host, optional port; no path)";
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(|| invalid("PUBLIC_ORIGIN", origin, expected))?;
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+        return Err(invalid("PUBLIC_ORIGIN", origin, expected));
+    }
+    Ok(origin.trim_end_matches('/').to_owned())
+}
+
+/// Hides the password of a URL so it never reaches a log or an error message.
+pub fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_owned() };
+    let Some(at) = url[scheme_end..].find('@').map(|i| i + scheme_end) else { return url.to_owned() };
+    match url[scheme_end..at].find(':') {
+        Some(colon) => format!("{}:***{}", &url[..scheme_end + colon], &url[at..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|k| vars.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_the_shop_locally_on_sqlite() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.environment, Environment::Dev);
+        assert_eq!(s.listen_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.public_origin, "http://127.0.0.1:3000");
+        assert!(s.database.is_sqlite());
+        assert_eq!(s.database.max_connections, 10);
+        assert!(s.seed_catalog);
+    }
+
+    #[test]
+    fn postgres_and_production_settings_are_read() {
+        let s = settings(&[
+            ("DATABASE_URL", "postgres://shop:pw@db/shop"),
+            ("APP_ENV", "prod"),
+            ("PUBLIC_ORIGIN", "https://shop.example.com/"),
+            ("DB_MAX_CONNECTIONS", "25"),
+            ("LEPTOS_SITE_ADDR", "0.0.0.0:8080"),
+        ])
+        .unwrap();
+        assert_eq!(s.environment, Environment::Prod);
+        assert_eq!(s.public_origin, "https://shop.example.com");
+        assert_eq!(s.database.max_connections, 25);
+        assert!(!s.database.is_sqlite());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable_and_what_was_expected() {
+        let err = settings(&[("DB_MAX_CONNECTIONS", "lots")]).unwrap_err();
+        assert_eq!(err.var, "DB_MAX_CONNECTIONS");
+        assert!(err.to_string().contains("whole number from 1 to 1000"), "{err}");
+        assert_eq!(settings(&[("DB_MAX_CONNECTIONS", "0")]).unwrap_err().var, "DB_MAX_CONNECTIONS");
+        assert_eq!(settings(&[("DB_MIN_CONNECTIONS", "11")]).unwrap_err().var, "DB_MIN_CONNECTIONS");
+        assert_eq!(settings(&[("APP_ENV", "staging")]).unwrap_err().var, "APP_ENV");
+        assert_eq!(settings(&[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err().var, "LEPTOS_SITE_ADDR");
+        assert_eq!(settings(&[("PUBLIC_ORIGIN", "shop.example.com")]).unwrap_err().var, "PUBLIC_ORIGIN");
+        assert_eq!(settings(&[("PUBLIC_ORIGIN", "https://x.com/path")]).unwrap_err().var, "PUBLIC_ORIGIN");
+        assert_eq!(settings(&[("SEED_CATALOG", "maybe")]).unwrap_err().var, "SEED_CATALOG");
+    }
+
+    #[test]
+    fn database_passwords_never_appear_in_errors() {
+        let err = settings(&[("DATABASE_URL", "mysql://root:hunter2@db/shop")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert_eq!(redact_password("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_password("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

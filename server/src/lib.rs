@@ -1,0 +1,11 @@
+//! The CloudScale Commerce HTTP server: configuration, telemetry, routing and lifecycle.
+//! UI, server functions and services live in the `app` crate.
+
+pub mod config;
+pub mod health;
+pub mod middleware;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::{Application, StartupError, shutdown_signal};

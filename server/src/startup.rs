@@ -1,0 +1,160 @@
+use crate::{config::{Environment, Settings, redact_password}, health, middleware::server_fn_error_status};
+use app::{
+    App,
+    server::{database, state::AppState},
+    shell,
+};
+use axum::{Router, http::Request, routing::get};
+use leptos::config::{Env, LeptosOptions};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use tokio::{net::TcpListener, sync::Notify};
+use tower_http::{
+    CompressionLevel,
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database: {0}")]
+    Database(#[source] sea_orm::DbErr),
+    #[error("cannot migrate or seed the database: {0}")]
+    Prepare(#[source] sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+/// A built server: database ready, port bound, router assembled. `build` with port 0 picks
+/// a free port, which is how the tests run many servers at once.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: DatabaseConnection,
+    local_addr: SocketAddr,
+    shutdown_grace: Duration,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        tracing::info!(database = %redact_password(&settings.database.url), "opening the database");
+        let db = database::connect(&settings.database).await.map_err(StartupError::Database)?;
+        database::prepare(&db, settings.seed_catalog).await.map_err(StartupError::Prepare)?;
+
+        let listener = TcpListener::bind(settings.listen_addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: settings.listen_addr, source })?;
+        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.listen_addr, source })?;
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name(settings.output_name.as_str())
+            .site_root(settings.site_root.to_string_lossy().as_ref())
+            .site_pkg_dir(settings.site_pkg_dir.as_str())
+            .site_addr(local_addr)
+            .env(match settings.environment {
+                Environment::Dev => Env::DEV,
+                Environment::Prod => Env::PROD,
+            })
+            .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
+            .build();
+        let state = AppState { leptos_options, db: db.clone() };
+
+        Ok(Self { listener, router: router(state), db, local_addr, shutdown_grace: settings.shutdown_grace })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish
+    /// (up to the grace period) and closes the database pool.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let stopping = Arc::new(Notify::new());
+        let signal = {
+            let stopping = stopping.clone();
+            async move {
+                shutdown.await;
+                tracing::info!("shutting down: no new connections, finishing in-flight requests");
+                stopping.notify_one();
+            }
+        };
+        tracing::info!(address = %format!("http://{}", self.local_addr), "listening");
+        let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(signal);
+        let grace = self.shutdown_grace;
+        let result = tokio::select! {
+            result = server => result,
+            () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
+                tracing::warn!(grace_secs = grace.as_secs(), "grace period over; exiting with requests still open");
+                Ok(())
+            }
+        };
+        if let Err(err) = self.db.close().await {
+            tracing::warn!(%err, "closing the database pool failed");
+        }
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Every route of the shop, with its middleware. Layers run outermost-last.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(server_fn_error_status))
+        // HTML, JSON, JS, CSS and wasm; files with a precompressed .br/.gz twin are served as is.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let request_id =
+                        request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
+                    // The path only: query strings can carry search terms and tokens.
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Resolves on SIGINT (Ctrl-C, cargo-leptos) or SIGTERM (Docker, Kubernetes).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("received SIGINT"),
+        () = terminate => tracing::info!("received SIGTERM"),
+    }
+}
