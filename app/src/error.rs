@@ -134,7 +134,8 @@ mod tests {
 
     #[test]
     fn server_side_failures_do_not_leak_their_cause() {
-        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError("relation products does not exist".into()));
+        let err =
+            AppError::from_server_fn_error(ServerFnErrorErr::ServerError("relation products does not exist".into()));
         assert_eq!(err, AppError::Internal);
         let wire = String::from_utf8(err.ser().to_vec()).unwrap();
         assert!(!wire.contains("relation"), "{wire}");

@@ -72,7 +72,10 @@ impl MigrationTrait for Migration {
                             .check(("products_price_not_negative", Expr::col(Products::PriceCents).gte(0))),
                     )
                     .col(char_len(Products::Currency, 3).default("USD"))
-                    .col(integer(Products::Stock).check(("products_stock_not_negative", Expr::col(Products::Stock).gte(0))))
+                    .col(
+                        integer(Products::Stock)
+                            .check(("products_stock_not_negative", Expr::col(Products::Stock).gte(0))),
+                    )
                     .col(string_len(Products::ImagePath, 255))
                     .col(integer(Products::ImageWidth))
                     .col(integer(Products::ImageHeight))

@@ -38,7 +38,11 @@ pub struct ConfigError {
 
 /// The documented variables, their defaults and meaning (also printed by `server --help`).
 pub const VARIABLES: &[(&str, &str, &str)] = &[
-    ("DATABASE_URL", DatabaseSettings::DEFAULT_URL, "SQLite file (created on first start) or postgres://user:pass@host/db"),
+    (
+        "DATABASE_URL",
+        DatabaseSettings::DEFAULT_URL,
+        "SQLite file (created on first start) or postgres://user:pass@host/db",
+    ),
     ("DB_MAX_CONNECTIONS", "10", "pool size upper bound (1-1000)"),
     ("DB_MIN_CONNECTIONS", "1", "connections kept open (0 to DB_MAX_CONNECTIONS)"),
     ("DB_ACQUIRE_TIMEOUT_SECS", "5", "seconds to wait for a pooled connection (1-300)"),
@@ -68,7 +72,12 @@ impl Settings {
             Some("prod" | "production") => Environment::Prod,
             Some(other) => return Err(invalid("APP_ENV", other, "dev or prod")),
         };
-        let listen_addr = parse("LEPTOS_SITE_ADDR", get("LEPTOS_SITE_ADDR"), "127.0.0.1:3000".parse().unwrap(), "an address such as 127.0.0.1:3000")?;
+        let listen_addr = parse(
+            "LEPTOS_SITE_ADDR",
+            get("LEPTOS_SITE_ADDR"),
+            "127.0.0.1:3000".parse().unwrap(),
+            "an address such as 127.0.0.1:3000",
+        )?;
 
         let url = get("DATABASE_URL").unwrap_or_else(|| DatabaseSettings::DEFAULT_URL.to_owned());
         if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
@@ -76,7 +85,8 @@ impl Settings {
         }
         let mut database = DatabaseSettings::new(url);
         database.max_connections = ranged("DB_MAX_CONNECTIONS", get("DB_MAX_CONNECTIONS"), 10, 1..=1000)?;
-        database.min_connections = ranged("DB_MIN_CONNECTIONS", get("DB_MIN_CONNECTIONS"), 1, 0..=database.max_connections)?;
+        database.min_connections =
+            ranged("DB_MIN_CONNECTIONS", get("DB_MIN_CONNECTIONS"), 1, 0..=database.max_connections)?;
         database.acquire_timeout =
             Duration::from_secs(ranged("DB_ACQUIRE_TIMEOUT_SECS", get("DB_ACQUIRE_TIMEOUT_SECS"), 5, 1..=300)?.into());
 
@@ -100,7 +110,9 @@ impl Settings {
             site_root: PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned())),
             site_pkg_dir: get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".to_owned()),
             output_name: get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "cloudscale".to_owned()),
-            shutdown_grace: Duration::from_secs(ranged("SHUTDOWN_GRACE_SECS", get("SHUTDOWN_GRACE_SECS"), 30, 1..=3600)?.into()),
+            shutdown_grace: Duration::from_secs(
+                ranged("SHUTDOWN_GRACE_SECS", get("SHUTDOWN_GRACE_SECS"), 30, 1..=3600)?.into(),
+            ),
         })
     }
 }

@@ -1,4 +1,8 @@
-use crate::{config::{Environment, Settings, redact_password}, health, middleware::server_fn_error_status};
+use crate::{
+    config::{Environment, Settings, redact_password},
+    health,
+    middleware::server_fn_error_status,
+};
 use app::{
     App,
     server::{database, state::AppState},
@@ -47,7 +51,8 @@ impl Application {
         let listener = TcpListener::bind(settings.listen_addr)
             .await
             .map_err(|source| StartupError::Bind { addr: settings.listen_addr, source })?;
-        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.listen_addr, source })?;
+        let local_addr =
+            listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.listen_addr, source })?;
 
         let leptos_options = LeptosOptions::builder()
             .output_name(settings.output_name.as_str())
@@ -120,8 +125,11 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
-                    let request_id =
-                        request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
+                    let request_id = request
+                        .extensions()
+                        .get::<RequestId>()
+                        .and_then(|id| id.header_value().to_str().ok())
+                        .unwrap_or("-");
                     // The path only: query strings can carry search terms and tokens.
                     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
                 })

@@ -10,9 +10,9 @@ pub fn init(environment: Environment, filter: &str) {
     let registry = tracing_subscriber::registry().with(filter);
     let result = match environment {
         Environment::Prod => registry.with(fmt::layer().json().flatten_event(true).with_current_span(true)).try_init(),
-        Environment::Dev => {
-            registry.with(fmt::layer().compact().with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))).try_init()
-        }
+        Environment::Dev => registry
+            .with(fmt::layer().compact().with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout())))
+            .try_init(),
     };
     // A second init (tests) keeps the first subscriber.
     let _ = result;

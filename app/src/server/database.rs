@@ -16,12 +16,7 @@ impl DatabaseSettings {
     pub const DEFAULT_URL: &str = "sqlite://data/cloudscale.db?mode=rwc";
 
     pub fn new(url: impl Into<String>) -> Self {
-        Self {
-            url: url.into(),
-            max_connections: 10,
-            min_connections: 1,
-            acquire_timeout: Duration::from_secs(5),
-        }
+        Self { url: url.into(), max_connections: 10, min_connections: 1, acquire_timeout: Duration::from_secs(5) }
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -6,7 +6,8 @@ use crate::{
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait,
+    TransactionTrait,
 };
 use serde::Deserialize;
 use std::collections::HashMap;

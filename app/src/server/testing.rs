@@ -84,7 +84,9 @@ impl Drop for TestDb {
                     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                     runtime.block_on(async {
                         if let Ok(admin) = Database::connect(admin_url.as_str()).await {
-                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                            let _ = admin
+                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .await;
                             let _ = admin.close().await;
                         }
                     });
@@ -151,7 +153,10 @@ mod tests {
     #[test]
     fn the_database_name_is_replaced_and_the_rest_kept() {
         assert_eq!(replace_database_name("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
-        assert_eq!(replace_database_name("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            replace_database_name("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
         assert_eq!(replace_database_name("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }

@@ -1,0 +1,5 @@
+//! Service tests against real databases: each test runs on SQLite and on PostgreSQL
+//! (PostgreSQL when TEST_DATABASE_URL is set; required under CI).
+
+mod catalog;
+mod schema;

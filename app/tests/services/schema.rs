@@ -1,0 +1,36 @@
+use app::{db_test, server::entities::product};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait};
+
+db_test!(stock_can_never_go_below_zero, |t| async move {
+    let item = product::Entity::find_by_id(1).one(&t.db).await.unwrap().unwrap();
+    let mut change: product::ActiveModel = item.into();
+    change.stock = Set(-1);
+    let err = change.update(&t.db).await.unwrap_err();
+    assert!(err.to_string().to_lowercase().contains("check"), "{err}");
+});
+
+db_test!(slugs_and_skus_are_unique, |t| async move {
+    let item = product::Entity::find_by_id(1).one(&t.db).await.unwrap().unwrap();
+    let mut copy: product::ActiveModel = item.clone().into();
+    copy.id = sea_orm::ActiveValue::NotSet;
+    copy.sku = Set("NEW-0001".into());
+    assert!(product::Entity::insert(copy).exec(&t.db).await.is_err(), "duplicate slug accepted");
+    let mut copy: product::ActiveModel = item.into();
+    copy.id = sea_orm::ActiveValue::NotSet;
+    copy.slug = Set("a-new-slug".into());
+    assert!(product::Entity::insert(copy).exec(&t.db).await.is_err(), "duplicate sku accepted");
+});
+
+db_test!(products_cannot_point_at_a_missing_category, |t| async move {
+    let result = t.db.execute_unprepared("UPDATE products SET category_id = 9999 WHERE id = 1").await;
+    assert!(result.is_err(), "foreign key not enforced");
+});
+
+db_test!(migrations_go_down_and_up_again, |t| async move {
+    Migrator::down(&t.db, None).await.unwrap();
+    assert!(product::Entity::find().count(&t.db).await.is_err(), "products table still exists");
+    Migrator::up(&t.db, None).await.unwrap();
+    assert_eq!(product::Entity::find().count(&t.db).await.unwrap(), 0);
+    assert!(Migrator::get_pending_migrations(&t.db).await.unwrap().is_empty());
+});

@@ -1,0 +1,97 @@
+use app::server::testing::{Backend, TestDb};
+use server::{Application, Settings};
+use std::{collections::HashMap, path::PathBuf};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+pub fn public_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../public")
+}
+
+/// Starts the shop on a free port over a fresh database. `None` when the backend is
+/// PostgreSQL and no test server is configured.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+    if std::env::var("TEST_LOG").is_ok() {
+        server::telemetry::init(server::config::Environment::Dev, "info");
+    }
+    let db = TestDb::new(backend).await?;
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), db.settings.url.clone()),
+        ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+        ("LEPTOS_SITE_ROOT".into(), public_dir().display().to_string()),
+        ("DB_MAX_CONNECTIONS".into(), "4".into()),
+    ]);
+    for (key, value) in extra {
+        vars.insert((*key).into(), (*value).into());
+    }
+    let settings = Settings::from_lookup(|key| vars.get(key).cloned()).expect("valid test settings");
+    let app = Application::build(settings).await.expect("the application starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    Some(TestApp { address, client, db, _shutdown: shutdown })
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.expect("GET request")
+    }
+
+    /// Calls a server function the way the browser does: a form-encoded POST to /api/<name>.
+    pub async fn call(&self, function: &str, form: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/{function}", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_owned())
+            .send()
+            .await
+            .expect("server function request")
+    }
+}
+
+/// How many product cards an HTML page holds.
+pub fn count_cards(html: &str) -> usize {
+    html.matches("<article class=\"product-card\"").count()
+}
+
+/// Runs an HTTP test once per backend: `app_test!(name, |app| async move { ... })`.
+#[macro_export]
+macro_rules! app_test {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::helpers::TestApp) {
+                $body.await
+            }
+
+            #[tokio::test]
+            async fn on_sqlite() {
+                let app = $crate::helpers::spawn_app(app::server::testing::Backend::Sqlite).await.unwrap();
+                run(app).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                match $crate::helpers::spawn_app(app::server::testing::Backend::Postgres).await {
+                    Some(app) => run(app).await,
+                    None => eprintln!("skipped: TEST_DATABASE_URL is not set"),
+                }
+            }
+        }
+    };
+}

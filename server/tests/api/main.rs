@@ -1,0 +1,9 @@
+//! HTTP tests: a real server on port 0 per test, over a fresh database, driven by reqwest.
+
+mod helpers;
+
+mod health;
+mod pages;
+mod server_functions;
+mod shutdown;
+mod static_files;

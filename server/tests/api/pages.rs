@@ -1,0 +1,40 @@
+use crate::{app_test, helpers::count_cards};
+
+app_test!(the_home_page_lists_seeded_products_rendered_on_the_server, |app| async move {
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<title>Electronics and gadgets · CloudScale Commerce</title>"), "{html}");
+    assert!(html.contains("Aurora Wireless Headphones"));
+    assert!(html.contains("$149.00"));
+    assert_eq!(count_cards(&html), 12);
+    assert!(html.contains("Load more products"));
+    // The hydration scripts point at the wasm bundle.
+    assert!(html.contains("/pkg/cloudscale"), "no hydration script");
+});
+
+app_test!(the_load_more_form_works_without_javascript, |app| async move {
+    let html = app.get("/?shown=24").await.text().await.unwrap();
+    assert_eq!(count_cards(&html), 24);
+    assert!(html.contains("name=\"shown\" value=\"36\""), "next form asks for 36");
+});
+
+app_test!(malformed_or_huge_counts_fall_back_to_sane_pages, |app| async move {
+    for (query, cards) in
+        [("?shown=abc", 12), ("?shown=-3", 12), ("?shown=99999999999999999999", 12), ("?shown=100000", 48)]
+    {
+        let response = app.get(&format!("/{query}")).await;
+        assert_eq!(response.status(), 200, "{query}");
+        assert_eq!(count_cards(&response.text().await.unwrap()), cards, "{query}");
+    }
+});
+
+app_test!(unknown_paths_get_the_styled_not_found_page, |app| async move {
+    let response = app.get("/no/such/page").await;
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<h1>Page not found</h1>"));
+    assert!(html.contains("/pkg/cloudscale.css"), "the 404 page is styled like the shop");
+    assert!(html.contains("Back to the shop"));
+});
