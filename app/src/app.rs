@@ -5,6 +5,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -34,6 +35,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser, after hydration: tests and scripts can wait for this.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/cloudscale.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
@@ -46,7 +53,9 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" class="page">
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=HomePage />
+                    // Async: the server waits for the data, so the HTML is complete without
+                    // JavaScript (out-of-order streaming would leave it in <template>s).
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

@@ -9,6 +9,8 @@ app_test!(the_home_page_lists_seeded_products_rendered_on_the_server, |app| asyn
     assert!(html.contains("Aurora Wireless Headphones"));
     assert!(html.contains("$149.00"));
     assert_eq!(count_cards(&html), 12);
+    // Complete without JavaScript: nothing is left in out-of-order streaming <template>s.
+    assert!(!html.contains("<template"), "products were streamed into templates that need JavaScript");
     assert!(html.contains("Load more products"));
     // The hydration scripts point at the wasm bundle.
     assert!(html.contains("/pkg/cloudscale"), "no hydration script");

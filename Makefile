@@ -1,0 +1,112 @@
+# CloudScale Commerce — every tool version is pinned here, and every install is idempotent.
+#
+#   make run    install the toolchain, build release, serve http://127.0.0.1:3000 (SQLite in data/)
+#   make test   every gate and test suite (PostgreSQL suites run when TEST_DATABASE_URL is set)
+#
+# See README.md for the rest.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+BINARYEN_VERSION     := 132.0.0
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly, so it is read from Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
+
+TOOLS_DIR ?= $(HOME)/.cache/cloudscale-tools
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(TOOLS_DIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+
+# cargo-leptos puts the site under <target dir>/site; honour an outside target dir (CI uses one).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+export LEPTOS_SITE_ROOT ?= $(TARGET_DIR)/site
+SERVER_BIN := $(TARGET_DIR)/release/server
+
+# Tool builds only: thin LTO off and more codegen units make them several times faster.
+TOOL_INSTALL_ENV := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+
+WASM_TARGET := wasm32-unknown-unknown
+
+.PHONY: help tools rust-tools browser-tools build run watch test lint fmt-check clippy wasm-deps \
+        test-rust test-e2e load clean-data
+
+help:
+	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
+
+## ---------------------------------------------------------------- toolchain
+
+tools: rust-tools
+
+rust-tools:
+	@rustup component add rustfmt clippy >/dev/null
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  echo "installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 15 minutes the first time)"; \
+	  $(TOOL_INSTALL_ENV) cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads --force; \
+	fi
+	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  $(TOOL_INSTALL_ENV) cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
+	@if [ "$$(wasm-opt --version 2>/dev/null | awk '{print $$3}')" != "$(firstword $(subst ., ,$(BINARYEN_VERSION)))" ]; then \
+	  echo "installing wasm-opt from npm binaryen@$(BINARYEN_VERSION) into $(TOOLS_DIR)"; \
+	  mkdir -p $(TOOLS_DIR) && npm install --prefix $(TOOLS_DIR) --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION); \
+	fi
+
+# Only the test command needs a browser: Debian's chromium, driven by Playwright from npm.
+browser-tools:
+	@command -v chromium >/dev/null || { echo "installing Debian chromium"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@lock_sum=$$(sha256sum end2end/package-lock.json | cut -d' ' -f1); \
+	if [ "$$(cat end2end/node_modules/.installed-lock 2>/dev/null)" != "$$lock_sum" ]; then \
+	  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent) && \
+	  echo "$$lock_sum" > end2end/node_modules/.installed-lock; \
+	fi
+
+## ---------------------------------------------------------------- build and run
+
+build: rust-tools
+	cargo leptos build --release --precompress
+
+# Reuses data/cloudscale.db; it is created, migrated and seeded on the first start.
+run: build
+	@echo "serving http://127.0.0.1:3000 (Ctrl-C stops)"
+	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} $(SERVER_BIN)
+
+watch: rust-tools
+	cargo leptos watch
+
+## ---------------------------------------------------------------- tests
+
+test: rust-tools browser-tools lint test-rust test-e2e
+	@echo "all gates and tests passed"
+
+lint: fmt-check clippy wasm-deps
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --locked -p migration --all-targets -- -D warnings
+	cargo clippy --locked -p app --features testing --all-targets -- -D warnings
+	cargo clippy --locked -p server --all-targets -- -D warnings
+	cargo clippy --locked -p app --no-default-features --features hydrate --target $(WASM_TARGET) -- -D warnings
+
+# The browser bundle must never pull in a server-only crate.
+wasm-deps:
+	.ci/check-wasm-deps
+
+test-rust:
+	cargo test --locked -p migration -p app -p server --features app/testing
+
+test-e2e: build browser-tools
+	cd end2end && E2E_SERVER_BIN=$(SERVER_BIN) npx playwright test
+
+load: build
+	end2end/load/run.sh
+
+clean-data:
+	rm -rf data end2end/.data
