@@ -28,6 +28,10 @@ TOOL_INSTALL_ENV := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGE
 
 WASM_TARGET := wasm32-unknown-unknown
 
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
+
 .PHONY: help tools rust-tools browser-tools build run watch test lint fmt-check clippy wasm-deps \
         test-rust test-e2e load clean-data
 
@@ -57,9 +61,7 @@ rust-tools:
 
 # Only the test command needs a browser: Debian's chromium, driven by Playwright from npm.
 browser-tools:
-	@command -v chromium >/dev/null || { echo "installing Debian chromium"; \
-	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
-	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || $(call apt_install,chromium)
 	@lock_sum=$$(sha256sum end2end/package-lock.json | cut -d' ' -f1); \
 	if [ "$$(cat end2end/node_modules/.installed-lock 2>/dev/null)" != "$$lock_sum" ]; then \
 	  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent) && \
@@ -106,6 +108,7 @@ test-e2e: build browser-tools
 	cd end2end && E2E_SERVER_BIN=$(SERVER_BIN) npx playwright test
 
 load: build
+	@command -v wrk >/dev/null || $(call apt_install,wrk)
 	end2end/load/run.sh
 
 clean-data:

@@ -1,9 +1,9 @@
 use crate::{
     components::layout::{Footer, Header},
-    pages::{home::HomePage, not_found::NotFound},
+    pages::{home::HomePage, not_found::NotFound, product::ProductPage, products::ProductsPage},
 };
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -47,7 +47,6 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| {
             if page.is_empty() { SHOP_NAME.to_owned() } else { format!("{page} · {SHOP_NAME}") }
         } />
-        <Meta name="description" content="Electronics and gadgets, delivered fast, from a shop that shows how it scales." />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header />
@@ -56,6 +55,8 @@ pub fn App() -> impl IntoView {
                     // Async: the server waits for the data, so the HTML is complete without
                     // JavaScript (out-of-order streaming would leave it in <template>s).
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/products") view=ProductsPage ssr=SsrMode::Async />
+                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

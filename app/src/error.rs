@@ -105,7 +105,14 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::internal("database error", err)
+        match err {
+            // The database is down or the pool is exhausted: worth a retry, unlike a bug.
+            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
+                tracing::error!(cause = %err, "database unavailable");
+                Self::Unavailable
+            }
+            err => Self::internal("database error", err),
+        }
     }
 }
 

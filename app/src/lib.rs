@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod listing;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

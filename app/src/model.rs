@@ -55,6 +55,17 @@ pub struct ProductCard {
     pub image_height: i32,
 }
 
+/// Everything the product page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub card: ProductCard,
+    pub sku: String,
+    pub description: String,
+    pub category_slug: String,
+    /// Other active products from the same category.
+    pub related: Vec<ProductCard>,
+}
+
 /// A slice of a product listing and whether more follow it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductPage {

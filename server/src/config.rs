@@ -16,8 +16,9 @@ pub enum Environment {
 pub struct Settings {
     pub environment: Environment,
     pub listen_addr: SocketAddr,
-    /// The origin browsers use to reach the shop, e.g. `https://shop.example.com`.
-    pub public_origin: String,
+    /// The origin browsers use to reach the shop, e.g. `https://shop.example.com`; when unset,
+    /// `http://` and the bound address (known only after binding, since the port may be 0).
+    pub public_origin: Option<String>,
     pub log_filter: String,
     pub database: DatabaseSettings,
     pub seed_catalog: bool,
@@ -90,10 +91,7 @@ impl Settings {
         database.acquire_timeout =
             Duration::from_secs(ranged("DB_ACQUIRE_TIMEOUT_SECS", get("DB_ACQUIRE_TIMEOUT_SECS"), 5, 1..=300)?.into());
 
-        let public_origin = match get("PUBLIC_ORIGIN") {
-            Some(origin) => parse_origin(&origin)?,
-            None => format!("http://{listen_addr}"),
-        };
+        let public_origin = get("PUBLIC_ORIGIN").map(|origin| parse_origin(&origin)).transpose()?;
         let seed_catalog = match get("SEED_CATALOG").as_deref() {
             None | Some("true" | "1" | "yes") => true,
             Some("false" | "0" | "no") => false,
@@ -178,7 +176,7 @@ mod tests {
         let s = settings(&[]).unwrap();
         assert_eq!(s.environment, Environment::Dev);
         assert_eq!(s.listen_addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(s.public_origin, "http://127.0.0.1:3000");
+        assert_eq!(s.public_origin, None);
         assert!(s.database.is_sqlite());
         assert_eq!(s.database.max_connections, 10);
         assert!(s.seed_catalog);
@@ -195,7 +193,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(s.environment, Environment::Prod);
-        assert_eq!(s.public_origin, "https://shop.example.com");
+        assert_eq!(s.public_origin.as_deref(), Some("https://shop.example.com"));
         assert_eq!(s.database.max_connections, 25);
         assert!(!s.database.is_sqlite());
     }

@@ -2,6 +2,7 @@ use crate::{
     config::{Environment, Settings, redact_password},
     health,
     middleware::server_fn_error_status,
+    seo,
 };
 use app::{
     App,
@@ -65,7 +66,8 @@ impl Application {
             })
             .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
             .build();
-        let state = AppState { leptos_options, db: db.clone() };
+        let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
+        let state = AppState { leptos_options, db: db.clone(), public_origin };
 
         Ok(Self { listener, router: router(state), db, local_addr, shutdown_grace: settings.shutdown_grace })
     }
@@ -116,6 +118,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/sitemap.xml", get(seo::sitemap))
+        .route("/robots.txt", get(seo::robots))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))

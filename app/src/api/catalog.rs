@@ -1,4 +1,10 @@
-use crate::{error::AppError, model::ProductPage};
+//! Catalog server functions: thin wrappers that validate input and call `services::catalog`.
+
+use crate::{
+    error::AppError,
+    listing::{CategoryLink, Listing, ListingQuery},
+    model::{ProductCard, ProductDetail, ProductPage},
+};
 use leptos::prelude::*;
 
 /// The newest active products, `limit` of them starting at `offset`.
@@ -9,4 +15,42 @@ pub async fn latest_products(offset: i64, limit: i64) -> Result<ProductPage, App
         server::{services::catalog, state::db},
     };
     catalog::latest_products(&db()?, PageWindow::new(offset, limit)?).await
+}
+
+/// Featured products for the home page.
+#[server(endpoint = "featured_products")]
+pub async fn featured_products() -> Result<Vec<ProductCard>, AppError> {
+    use crate::server::{services::catalog, state::db};
+    catalog::featured_products(&db()?, 4).await
+}
+
+/// Every category with its number of active products.
+#[server(endpoint = "categories")]
+pub async fn categories() -> Result<Vec<CategoryLink>, AppError> {
+    use crate::server::{services::catalog, state::db};
+    catalog::categories(&db()?).await
+}
+
+/// One page of the product listing. The raw URL parameters are validated here, on the server,
+/// so a hand-made request gets the same 4xx as a hand-made URL.
+#[server(endpoint = "list_products")]
+pub async fn list_products(
+    category: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+) -> Result<Listing, AppError> {
+    use crate::server::{services::catalog, state::db};
+    let query = ListingQuery::from_params(category.as_deref(), q.as_deref(), sort.as_deref(), page.as_deref())?;
+    catalog::list_products(&db()?, &query).await
+}
+
+/// An active product by its slug, with related products.
+#[server(endpoint = "get_product")]
+pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
+    use crate::server::{services::catalog, state::db};
+    if slug.len() > 160 {
+        return Err(AppError::not_found("That product"));
+    }
+    catalog::product_detail(&db()?, &slug).await
 }

@@ -1,5 +1,6 @@
 use crate::app::SHOP_NAME;
 use leptos::prelude::*;
+use leptos_router::{components::Form, hooks::use_query_map};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -12,9 +13,11 @@ pub fn Header() -> impl IntoView {
                     </svg>
                     <span>{SHOP_NAME}</span>
                 </a>
+                <SearchForm />
                 <nav aria-label="Main">
                     <ul class="nav-links">
                         <li><a href="/">"Home"</a></li>
+                        <li><a href="/products">"All products"</a></li>
                     </ul>
                 </nav>
             </div>
@@ -29,5 +32,28 @@ pub fn Footer() -> impl IntoView {
             <p>{SHOP_NAME} " — electronics and gadgets, served by a Rust storefront that scales itself."</p>
             <p class="site-footer__small">"Prices in US dollars, including tax where applicable."</p>
         </footer>
+    }
+}
+
+/// The shop-wide search: a plain GET form to `/products`, navigated client-side once hydrated.
+#[component]
+fn SearchForm() -> impl IntoView {
+    let query = use_query_map();
+    let current = move || query.with(|q| q.get("q").unwrap_or_default());
+    view! {
+        <Form method="GET" action="/products" attr:class="search-form" attr:role="search">
+            <label class="visually-hidden" for="site-search">"Search products"</label>
+            <input
+                id="site-search"
+                type="search"
+                name="q"
+                placeholder="Search products"
+                maxlength="200"
+                autocomplete="off"
+                value=current
+                prop:value=current
+            />
+            <button type="submit" class="button button--small">"Search"</button>
+        </Form>
     }
 }

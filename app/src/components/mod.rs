@@ -1,2 +1,5 @@
+pub mod error_notice;
 pub mod layout;
+pub mod page_meta;
 pub mod product_card;
+pub mod product_grid;

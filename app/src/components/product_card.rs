@@ -1,4 +1,7 @@
-use crate::model::ProductCard as Card;
+use crate::{
+    listing::{LOW_STOCK, stock_label},
+    model::ProductCard as Card,
+};
 use leptos::prelude::*;
 
 /// One product in a grid. The first row loads eagerly (it is likely the largest paint);
@@ -6,11 +9,8 @@ use leptos::prelude::*;
 #[component]
 pub fn ProductCard(product: Card, #[prop(default = false)] eager: bool) -> impl IntoView {
     let href = format!("/products/{}", product.slug);
-    let stock_note = match product.stock {
-        0 => Some("Out of stock".to_owned()),
-        n if n <= 5 => Some(format!("Only {n} left")),
-        _ => None,
-    };
+    // Cards mention stock only when it is low or gone.
+    let stock_note = (product.stock <= LOW_STOCK).then(|| stock_label(product.stock));
     view! {
         <article class="product-card">
             <img

@@ -1,10 +1,9 @@
 use crate::{
-    api::catalog::latest_products,
-    components::product_card::ProductCard,
+    api::catalog::{featured_products, latest_products},
+    components::{page_meta::PageMeta, product_card::ProductCard, product_grid::ProductGrid},
     model::{ProductPage, home},
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -13,12 +12,29 @@ pub fn HomePage() -> impl IntoView {
     // `?shown=N` lets the "Load more" form work without JavaScript: the server renders N items.
     let shown = Memo::new(move |_| query.with(|q| home::shown_from_query(q.get("shown").as_deref())));
     let first_page = Resource::new(move || shown.get(), |shown| latest_products(0, shown));
+    let featured = Resource::new(|| (), |()| featured_products());
 
     view! {
-        <Title text="Electronics and gadgets" />
+        <PageMeta
+            title="Electronics and gadgets"
+            description="Headphones, laptops, cameras and smart-home kit from CloudScale Commerce, priced fairly and shipped fast."
+            path="/"
+        />
         <section class="hero">
             <h1>"Gadgets that keep up with you"</h1>
             <p>"Headphones, laptops, cameras and smart-home kit, priced fairly and shipped fast."</p>
+            <p><a class="button" href="/products">"Shop all products"</a></p>
+        </section>
+        <section class="featured" aria-labelledby="featured-heading">
+            <h2 id="featured-heading">"Featured"</h2>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading featured products…"</p> }>
+                {move || Suspend::new(async move {
+                    match featured.await {
+                        Ok(products) => view! { <ProductGrid products eager=4 /> }.into_any(),
+                        Err(err) => view! { <p class="notice notice--error" role="alert">{err.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
         <section class="latest" aria-labelledby="latest-heading">
             <h2 id="latest-heading">"Latest products"</h2>
@@ -68,9 +84,9 @@ fn LatestProducts(first_page: ProductPage) -> impl IntoView {
     view! {
         <div class="product-grid">
             <For
-                each=move || items.get().into_iter().enumerate()
-                key=|(_, product)| product.id
-                children=move |(index, product)| view! { <ProductCard product eager=index < 4 /> }
+                each=move || items.get()
+                key=|product| product.id
+                children=move |product| view! { <ProductCard product /> }
             />
         </div>
         <Show when=move || has_more.get() && count() < home::MAX_SHOWN>

@@ -9,6 +9,8 @@ use sea_orm::DatabaseConnection;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    /// Where browsers reach the shop, for canonical and OpenGraph URLs and the sitemap.
+    pub public_origin: String,
 }
 
 pub fn app_state() -> Result<AppState, AppError> {

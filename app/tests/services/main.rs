@@ -2,4 +2,5 @@
 //! (PostgreSQL when TEST_DATABASE_URL is set; required under CI).
 
 mod catalog;
+mod listing;
 mod schema;

@@ -67,6 +67,14 @@ pub fn count_cards(html: &str) -> usize {
     html.matches("<article class=\"product-card\"").count()
 }
 
+/// Product cards inside the `<section>` labelled by the heading with this id.
+pub fn count_cards_in_section(html: &str, heading_id: &str) -> usize {
+    let start = html.find(&format!("id=\"{heading_id}\"")).unwrap_or_else(|| panic!("no #{heading_id} in the page"));
+    let section = &html[start..];
+    let end = section.find("</section>").unwrap_or(section.len());
+    count_cards(&section[..end])
+}
+
 /// Runs an HTTP test once per backend: `app_test!(name, |app| async move { ... })`.
 #[macro_export]
 macro_rules! app_test {

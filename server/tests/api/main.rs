@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod catalog;
 mod health;
 mod pages;
 mod server_functions;

@@ -1,4 +1,8 @@
-use crate::{app_test, helpers::count_cards};
+use crate::{app_test, helpers::count_cards_in_section};
+
+fn latest_cards(html: &str) -> usize {
+    count_cards_in_section(html, "latest-heading")
+}
 
 app_test!(the_home_page_lists_seeded_products_rendered_on_the_server, |app| async move {
     let response = app.get("/").await;
@@ -8,7 +12,8 @@ app_test!(the_home_page_lists_seeded_products_rendered_on_the_server, |app| asyn
     assert!(html.contains("<title>Electronics and gadgets · CloudScale Commerce</title>"), "{html}");
     assert!(html.contains("Aurora Wireless Headphones"));
     assert!(html.contains("$149.00"));
-    assert_eq!(count_cards(&html), 12);
+    assert_eq!(latest_cards(&html), 12);
+    assert_eq!(count_cards_in_section(&html, "featured-heading"), 4);
     // Complete without JavaScript: nothing is left in out-of-order streaming <template>s.
     assert!(!html.contains("<template"), "products were streamed into templates that need JavaScript");
     assert!(html.contains("Load more products"));
@@ -18,7 +23,7 @@ app_test!(the_home_page_lists_seeded_products_rendered_on_the_server, |app| asyn
 
 app_test!(the_load_more_form_works_without_javascript, |app| async move {
     let html = app.get("/?shown=24").await.text().await.unwrap();
-    assert_eq!(count_cards(&html), 24);
+    assert_eq!(latest_cards(&html), 24);
     assert!(html.contains("name=\"shown\" value=\"36\""), "next form asks for 36");
 });
 
@@ -28,7 +33,7 @@ app_test!(malformed_or_huge_counts_fall_back_to_sane_pages, |app| async move {
     {
         let response = app.get(&format!("/{query}")).await;
         assert_eq!(response.status(), 200, "{query}");
-        assert_eq!(count_cards(&response.text().await.unwrap()), cards, "{query}");
+        assert_eq!(latest_cards(&response.text().await.unwrap()), cards, "{query}");
     }
 });
 

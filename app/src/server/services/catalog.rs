@@ -1,9 +1,14 @@
 use crate::{
     error::AppError,
-    model::{Money, PageWindow, ProductCard, ProductPage},
+    listing::{self, CategoryLink, Listing, ListingQuery, SortOrder},
+    model::{Money, PageWindow, ProductCard, ProductDetail, ProductPage},
     server::entities::{category, product},
 };
-use sea_orm::{ConnectionTrait, FromQueryResult, QueryOrder, QuerySelect, prelude::*, sea_query::Order};
+use sea_orm::{
+    ConnectionTrait, DbBackend, FromQueryResult, JoinType, PaginatorTrait, QueryOrder, QuerySelect, QueryTrait,
+    prelude::*,
+    sea_query::{Alias, Expr, ExprTrait, IntoCondition, Order, Query, SelectStatement},
+};
 
 /// The columns a card needs, joined with the category name in the same query (no N+1).
 #[derive(Debug, FromQueryResult)]
@@ -69,4 +74,224 @@ pub async fn latest_products(db: &impl ConnectionTrait, window: PageWindow) -> R
     let has_more = rows.len() as u64 > window.limit();
     rows.truncate(window.limit() as usize);
     Ok(ProductPage { items: rows.into_iter().map(ProductCard::from).collect(), has_more })
+}
+
+/// Featured active products for the home page, in catalog order.
+pub async fn featured_products(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<ProductCard>, AppError> {
+    let rows = card_query()
+        .filter(product::Column::Featured.eq(true))
+        .order_by(category::Column::Position, Order::Asc)
+        .order_by(product::Column::Id, Order::Asc)
+        .limit(limit)
+        .into_model::<CardRow>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(ProductCard::from).collect())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CategoryCountRow {
+    name: String,
+    slug: String,
+    description: String,
+    product_count: i64,
+}
+
+impl From<CategoryCountRow> for CategoryLink {
+    fn from(row: CategoryCountRow) -> Self {
+        Self {
+            name: row.name,
+            slug: row.slug,
+            description: row.description,
+            product_count: u64::try_from(row.product_count).unwrap_or(0),
+        }
+    }
+}
+
+/// Every category in navigation order with its number of active products, in one query.
+pub async fn categories(db: &impl ConnectionTrait) -> Result<Vec<CategoryLink>, AppError> {
+    let rows = category::Entity::find()
+        .select_only()
+        .columns([category::Column::Name, category::Column::Slug, category::Column::Description])
+        .column_as(Expr::col((product::Entity, product::Column::Id)).count(), "product_count")
+        .join(
+            JoinType::LeftJoin,
+            category::Relation::Product.def().on_condition(|_, right| {
+                Expr::col((right, product::Column::Active)).eq(true).into_condition()
+            }),
+        )
+        .group_by(category::Column::Id)
+        .group_by(category::Column::Name)
+        .group_by(category::Column::Slug)
+        .group_by(category::Column::Description)
+        .group_by(category::Column::Position)
+        .order_by(category::Column::Position, Order::Asc)
+        .order_by(category::Column::Id, Order::Asc)
+        .into_model::<CategoryCountRow>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(CategoryLink::from).collect())
+}
+
+/// One page of the product listing: filtered by category, searched, sorted and paginated.
+/// Costs at most three queries (category lookup, count, page) whatever the page size.
+pub async fn list_products(db: &impl ConnectionTrait, query: &ListingQuery) -> Result<Listing, AppError> {
+    let category = match &query.category {
+        Some(slug) => Some(find_category(db, slug).await?),
+        None => None,
+    };
+
+    let mut select = card_query();
+    if let Some((category_id, _)) = &category {
+        select = select.filter(product::Column::CategoryId.eq(*category_id));
+    }
+    let terms = listing::search_terms(query.q.as_deref().unwrap_or_default());
+    let searching = !terms.is_empty();
+    if searching {
+        let hits = search_hits(db.get_database_backend(), &terms)?;
+        QueryTrait::query(&mut select).join_subquery(
+            JoinType::InnerJoin,
+            hits,
+            Alias::new("search_hits"),
+            Expr::col((Alias::new("search_hits"), Alias::new("product_id")))
+                .equals((product::Entity, product::Column::Id)),
+        );
+    }
+
+    let total = select.clone().count(db).await?;
+    select = match query.effective_sort() {
+        SortOrder::Relevance if searching => {
+            select.order_by(Expr::col((Alias::new("search_hits"), Alias::new("rank"))), Order::Asc)
+        }
+        SortOrder::Relevance | SortOrder::Newest => select.order_by(product::Column::CreatedAt, Order::Desc),
+        SortOrder::PriceLowToHigh => select.order_by(product::Column::PriceCents, Order::Asc),
+        SortOrder::PriceHighToLow => select.order_by(product::Column::PriceCents, Order::Desc),
+        SortOrder::Name => select.order_by(product::Column::Name, Order::Asc),
+    };
+    // The id breaks ties, so no product appears on two pages or on none.
+    let rows = select
+        .order_by(product::Column::Id, Order::Asc)
+        .offset(query.offset())
+        .limit(listing::PAGE_SIZE)
+        .into_model::<CardRow>()
+        .all(db)
+        .await?;
+
+    Ok(Listing {
+        query: query.clone(),
+        items: rows.into_iter().map(ProductCard::from).collect(),
+        total,
+        category: category.map(|(_, link)| link),
+    })
+}
+
+// The category's id travels next to its public link so the listing can filter on it.
+type CategoryWithId = (i32, CategoryLink);
+
+async fn find_category(db: &impl ConnectionTrait, slug: &str) -> Result<CategoryWithId, AppError> {
+    let found = category::Entity::find()
+        .filter(category::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("That category"))?;
+    let link = CategoryLink { name: found.name, slug: found.slug, description: found.description, product_count: 0 };
+    Ok((found.id, link))
+}
+
+/// A subquery of matching product ids with a rank where lower is better. Terms are
+/// alphanumeric only (see `listing::search_terms`), and every one is matched as a word prefix.
+fn search_hits(backend: DbBackend, terms: &[String]) -> Result<SelectStatement, AppError> {
+    let mut hits = Query::select();
+    // Placeholders: SQLite takes `?`, PostgreSQL numbers them within each expression.
+    match backend {
+        DbBackend::Sqlite => {
+            let fts_query = terms.iter().map(|term| format!("\"{term}\"*")).collect::<Vec<_>>().join(" ");
+            hits.expr_as(Expr::cust("rowid"), Alias::new("product_id"))
+                // bm25 is negative, more so for better matches; names and SKUs weigh most.
+                .expr_as(Expr::cust("bm25(products_fts, 10.0, 1.0, 10.0)"), Alias::new("rank"))
+                .from(Alias::new("products_fts"))
+                .and_where(Expr::cust_with_values("products_fts MATCH ?", [fts_query]));
+        }
+        DbBackend::Postgres => {
+            let tsquery = terms.iter().map(|term| format!("{term}:*")).collect::<Vec<_>>().join(" & ");
+            hits.expr_as(Expr::col(Alias::new("id")), Alias::new("product_id"))
+                .expr_as(
+                    Expr::cust_with_values("-ts_rank(search, to_tsquery('english', $1))", [tsquery.clone()]),
+                    Alias::new("rank"),
+                )
+                .from(Alias::new("products"))
+                .and_where(Expr::cust_with_values("search @@ to_tsquery('english', $1)", [tsquery]));
+        }
+        other => return Err(AppError::internal("product search", format!("unsupported backend {other:?}"))),
+    }
+    Ok(hits.to_owned())
+}
+
+/// How many related products a product page shows.
+pub const RELATED_LIMIT: u64 = 4;
+
+/// An active product by slug with up to four others from its category (two queries).
+pub async fn product_detail(db: &impl ConnectionTrait, slug: &str) -> Result<ProductDetail, AppError> {
+    let found = product::Entity::find()
+        .filter(product::Column::Slug.eq(slug))
+        .filter(product::Column::Active.eq(true))
+        .find_also_related(category::Entity)
+        .one(db)
+        .await?;
+    let Some((product, Some(category))) = found else {
+        return Err(AppError::not_found("That product"));
+    };
+    let related = card_query()
+        .filter(product::Column::CategoryId.eq(product.category_id))
+        .filter(product::Column::Id.ne(product.id))
+        .order_by(product::Column::Featured, Order::Desc)
+        .order_by(product::Column::CreatedAt, Order::Desc)
+        .order_by(product::Column::Id, Order::Asc)
+        .limit(RELATED_LIMIT)
+        .into_model::<CardRow>()
+        .all(db)
+        .await?;
+    Ok(ProductDetail {
+        card: ProductCard {
+            id: product.id,
+            name: product.name,
+            slug: product.slug,
+            category_name: category.name,
+            price: Money::new(product.price_cents, product.currency),
+            stock: product.stock,
+            image_path: product.image_path,
+            image_width: product.image_width,
+            image_height: product.image_height,
+        },
+        sku: product.sku,
+        description: product.description,
+        category_slug: category.slug,
+        related: related.into_iter().map(ProductCard::from).collect(),
+    })
+}
+
+/// What `/sitemap.xml` lists: every active product (with its last change) and every category.
+#[derive(Debug, Default)]
+pub struct SitemapEntries {
+    pub products: Vec<(String, DateTimeUtc)>,
+    pub categories: Vec<String>,
+}
+
+pub async fn sitemap_entries(db: &impl ConnectionTrait) -> Result<SitemapEntries, AppError> {
+    let products = product::Entity::find()
+        .select_only()
+        .columns([product::Column::Slug, product::Column::UpdatedAt])
+        .filter(product::Column::Active.eq(true))
+        .order_by(product::Column::Id, Order::Asc)
+        .into_tuple::<(String, DateTimeUtc)>()
+        .all(db)
+        .await?;
+    let categories = category::Entity::find()
+        .select_only()
+        .column(category::Column::Slug)
+        .order_by(category::Column::Position, Order::Asc)
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    Ok(SitemapEntries { products, categories })
 }

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Load kit: the release server on a fresh SQLite database, measured with wrk from loopback.
+# Prints requests/s and p50/p99 latency for the SSR home page and /healthz, and their ratio.
+#
+#   end2end/load/run.sh              (make load builds first)
+#   DURATION=30s CONNECTIONS=64 THREADS=2 end2end/load/run.sh
+#
+# Figures depend on the machine; compare runs on the same one.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+PORT=${LOAD_PORT:-3200}
+TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+SERVER_BIN=${SERVER_BIN:-$TARGET_DIR/release/server}
+export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-$TARGET_DIR/site}
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+[[ -x "$SERVER_BIN" ]] || { echo "no release server at $SERVER_BIN: run make build (or make load)" >&2; exit 1; }
+
+workdir=$(mktemp -d)
+server_pid=
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+DATABASE_URL="sqlite://$workdir/load.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" APP_ENV=prod RUST_LOG=warn \
+  "$SERVER_BIN" >"$workdir/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$workdir/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null
+
+# wrk prints latency percentiles in its own units; a Lua "done" hook reports them in ms.
+cat >"$workdir/report.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.2f %.2f %d %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.requests))
+end
+LUA
+
+measure() {
+  local path=$1
+  curl -fsS -o /dev/null "http://127.0.0.1:$PORT$path"   # warm up
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H 'Accept-Encoding: br' \
+    -s "$workdir/report.lua" "http://127.0.0.1:$PORT$path" | awk '/^RESULT/ { $1 = ""; print substr($0, 2) }'
+}
+
+echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per path, $(nproc) cores, same machine as the server"
+printf '%-10s %12s %10s %10s %8s %10s\n' path "req/s" "p50 ms" "p99 ms" errors requests
+declare -A rps
+for path in / /healthz; do
+  read -r r p50 p99 errors requests < <(measure "$path")
+  rps[$path]=$r
+  printf '%-10s %12s %10s %10s %8s %10s\n' "$path" "$r" "$p50" "$p99" "$errors" "$requests"
+done
+awk -v home="${rps[/]}" -v health="${rps[/healthz]}" \
+  'BEGIN { printf "ratio: / serves %.1f%% of /healthz throughput\n", 100 * home / health }'
+echo "server RSS after load: $(($(awk '/VmRSS/ { print $2 }' /proc/$server_pid/status) / 1024)) MiB"
