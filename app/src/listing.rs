@@ -89,7 +89,12 @@ impl ListingQuery {
             None => 1,
             Some(raw) => match raw.parse::<u32>() {
                 Ok(page @ 1..=MAX_PAGE) => page,
-                _ => return Err(AppError::validation("page", format!("Page must be a whole number from 1 to {MAX_PAGE}."))),
+                _ => {
+                    return Err(AppError::validation(
+                        "page",
+                        format!("Page must be a whole number from 1 to {MAX_PAGE}."),
+                    ));
+                }
             },
         };
         let category = present(category);

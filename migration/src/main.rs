@@ -13,6 +13,7 @@ const USAGE: &str = "usage: migration [up|down|status|fresh] [-n STEPS]\n\
     \n  fresh   drop every table and apply all migrations (destroys data)\
     \n\nThe database comes from DATABASE_URL (default: sqlite://data/cloudscale.db?mode=rwc).";
 
+#[derive(Debug, PartialEq, Eq)]
 enum Command {
     Up(Option<u32>),
     Down(Option<u32>),

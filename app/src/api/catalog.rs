@@ -2,7 +2,7 @@
 
 use crate::{
     error::AppError,
-    listing::{CategoryLink, Listing, ListingQuery},
+    listing::{CategoryLink, Listing},
     model::{ProductCard, ProductDetail, ProductPage},
 };
 use leptos::prelude::*;
@@ -40,7 +40,10 @@ pub async fn list_products(
     sort: Option<String>,
     page: Option<String>,
 ) -> Result<Listing, AppError> {
-    use crate::server::{services::catalog, state::db};
+    use crate::{
+        listing::ListingQuery,
+        server::{services::catalog, state::db},
+    };
     let query = ListingQuery::from_params(category.as_deref(), q.as_deref(), sort.as_deref(), page.as_deref())?;
     catalog::list_products(&db()?, &query).await
 }

@@ -34,7 +34,8 @@ pub fn ProductPage() -> impl IntoView {
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let card = product.card.clone();
     let path = format!("/products/{}", card.slug);
-    let category_href = ListingQuery { category: Some(product.category_slug.clone()), page: 1, ..Default::default() }.href();
+    let category_href =
+        ListingQuery { category: Some(product.category_slug.clone()), page: 1, ..Default::default() }.href();
     let in_stock = card.stock > 0;
     let json_ld = product_json_ld(&product, &site_origin());
 
@@ -93,8 +94,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
 /// can close the script element early.
 pub fn product_json_ld(product: &ProductDetail, origin: &str) -> String {
     let card = &product.card;
-    let availability =
-        if card.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" };
+    let availability = if card.stock > 0 { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" };
     let value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "Product",

@@ -10,10 +10,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 #[component]
 pub fn ProductsPage() -> impl IntoView {
     let query = use_query_map();
-    let params = Memo::new(move |_| {
-        query.with(|q| (q.get("category"), q.get("q"), q.get("sort"), q.get("page")))
-    });
-    let listing = Resource::new(move || params.get(), |(category, q, sort, page)| list_products(category, q, sort, page));
+    let params = Memo::new(move |_| query.with(|q| (q.get("category"), q.get("q"), q.get("sort"), q.get("page"))));
+    let listing =
+        Resource::new(move || params.get(), |(category, q, sort, page)| list_products(category, q, sort, page));
     let all_categories = Resource::new(|| (), |()| categories());
     let loading = RwSignal::new(false);
 

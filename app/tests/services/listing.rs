@@ -118,7 +118,8 @@ db_test!(sort_orders_order_the_whole_listing, |t| async move {
 db_test!(pages_cover_the_catalog_once_and_past_the_end_is_empty, |t| async move {
     let mut ids = Vec::new();
     for page in 1..=3 {
-        let listing = list_products(&t.db, &query(None, None, Some("price-asc"), Some(&page.to_string()))).await.unwrap();
+        let listing =
+            list_products(&t.db, &query(None, None, Some("price-asc"), Some(&page.to_string()))).await.unwrap();
         assert_eq!(listing.total, 70);
         assert_eq!(listing.page_count(), 3);
         assert_eq!(listing.items.len(), if page < 3 { PAGE_SIZE as usize } else { 22 });
@@ -192,7 +193,10 @@ db_test!(a_product_page_has_details_and_related_products_from_its_category, |t| 
 db_test!(featured_products_are_the_flagged_ones_in_category_order, |t| async move {
     let featured = featured_products(&t.db, 4).await.unwrap();
     let names: Vec<&str> = featured.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["Aurora Wireless Headphones", "Atlas 14 Ultrabook", "Beacon Smart Bulb 4-Pack", "Vector Mirrorless Camera"]);
+    assert_eq!(
+        names,
+        ["Aurora Wireless Headphones", "Atlas 14 Ultrabook", "Beacon Smart Bulb 4-Pack", "Vector Mirrorless Camera"]
+    );
 });
 
 db_test!(the_sitemap_lists_every_active_product_and_category, |t| async move {

@@ -116,9 +116,9 @@ pub async fn categories(db: &impl ConnectionTrait) -> Result<Vec<CategoryLink>, 
         .column_as(Expr::col((product::Entity, product::Column::Id)).count(), "product_count")
         .join(
             JoinType::LeftJoin,
-            category::Relation::Product.def().on_condition(|_, right| {
-                Expr::col((right, product::Column::Active)).eq(true).into_condition()
-            }),
+            category::Relation::Product
+                .def()
+                .on_condition(|_, right| Expr::col((right, product::Column::Active)).eq(true).into_condition()),
         )
         .group_by(category::Column::Id)
         .group_by(category::Column::Name)
