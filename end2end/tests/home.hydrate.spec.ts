@@ -10,7 +10,7 @@ test.describe("home page with JavaScript", () => {
 
     await page.goto("/");
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-    const cards = page.getByRole("article");
+    const cards = page.getByRole("region", { name: "Latest products" }).getByRole("article");
     await expect(cards).toHaveCount(12);
 
     const call = page.waitForResponse(
@@ -40,6 +40,6 @@ test.describe("home page with JavaScript", () => {
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
     await page.getByRole("link", { name: "CloudScale Commerce" }).click();
     await expect(page).toHaveURL(/\/$/);
-    await expect(page.getByRole("article")).toHaveCount(12);
+    await expect(page.getByRole("region", { name: "Latest products" }).getByRole("article")).toHaveCount(12);
   });
 });

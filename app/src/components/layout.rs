@@ -1,6 +1,7 @@
 use crate::app::SHOP_NAME;
+use crate::listing::ListingQuery;
 use leptos::prelude::*;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -35,15 +36,26 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
-/// The shop-wide search: a plain GET form to `/products`, navigated client-side once hydrated.
+/// The shop-wide search: a plain GET form to `/products`; once hydrated, it navigates
+/// client-side to the same clean URL.
 #[component]
 fn SearchForm() -> impl IntoView {
     let query = use_query_map();
     let current = move || query.with(|q| q.get("q").unwrap_or_default());
+    let input = NodeRef::<leptos::html::Input>::new();
+    let navigate = use_navigate();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = input.get().map(|el| el.value()).unwrap_or_default();
+        let target =
+            ListingQuery { q: Some(q.trim().to_owned()).filter(|q| !q.is_empty()), page: 1, ..Default::default() };
+        navigate(&target.href(), Default::default());
+    };
     view! {
-        <Form method="GET" action="/products" attr:class="search-form" attr:role="search">
+        <form method="get" action="/products" class="search-form" role="search" on:submit=on_submit>
             <label class="visually-hidden" for="site-search">"Search products"</label>
             <input
+                node_ref=input
                 id="site-search"
                 type="search"
                 name="q"
@@ -54,6 +66,6 @@ fn SearchForm() -> impl IntoView {
                 prop:value=current
             />
             <button type="submit" class="button button--small">"Search"</button>
-        </Form>
+        </form>
     }
 }
