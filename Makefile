@@ -1,7 +1,8 @@
 # CloudScale Commerce — every tool version is pinned here, and every install is idempotent.
 #
 #   make run    install the toolchain, build release, serve http://127.0.0.1:3000 (SQLite in data/)
-#   make test   every gate and test suite (PostgreSQL suites run when TEST_DATABASE_URL is set)
+#   make test   every gate and test suite (PostgreSQL suites run when TEST_DATABASE_URL is set),
+#               then Lighthouse (accessibility, best practices and SEO must score 100)
 #
 # See README.md for the rest.
 
@@ -11,6 +12,8 @@ SHELL := /bin/bash
 
 CARGO_LEPTOS_VERSION := 0.3.10
 BINARYEN_VERSION     := 132.0.0
+# The newest Lighthouse that runs on Node 20.
+LIGHTHOUSE_VERSION   := 12.8.2
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, so it is read from Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
@@ -33,7 +36,7 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
 .PHONY: help tools rust-tools browser-tools build run watch test lint fmt-check clippy wasm-deps \
-        test-rust test-e2e load clean-data
+        test-rust test-e2e lighthouse load clean-data
 
 help:
 	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -83,7 +86,7 @@ watch: rust-tools
 
 ## ---------------------------------------------------------------- tests
 
-test: rust-tools browser-tools lint test-rust test-e2e
+test: rust-tools browser-tools lint test-rust test-e2e lighthouse
 	@echo "all gates and tests passed"
 
 lint: fmt-check clippy wasm-deps
@@ -106,6 +109,11 @@ test-rust:
 
 test-e2e: build browser-tools
 	cd end2end && E2E_SERVER_BIN=$(SERVER_BIN) npx playwright test
+
+lighthouse: build browser-tools
+	@[ "$$(lighthouse --version 2>/dev/null)" = "$(LIGHTHOUSE_VERSION)" ] || \
+	  npm install --prefix $(TOOLS_DIR) --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
+	end2end/lighthouse/run.sh
 
 load: build
 	@command -v wrk >/dev/null || $(call apt_install,wrk)

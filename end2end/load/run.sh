@@ -13,30 +13,12 @@ DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PORT=${LOAD_PORT:-3200}
-TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-SERVER_BIN=${SERVER_BIN:-$TARGET_DIR/release/server}
-export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-$TARGET_DIR/site}
+source end2end/lib.sh
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-[[ -x "$SERVER_BIN" ]] || { echo "no release server at $SERVER_BIN: run make build (or make load)" >&2; exit 1; }
-
-workdir=$(mktemp -d)
-server_pid=
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
-DATABASE_URL="sqlite://$workdir/load.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" APP_ENV=prod RUST_LOG=warn \
-  "$SERVER_BIN" >"$workdir/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$workdir/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null
+start_release_server "$PORT"
+workdir=$WORKDIR
+server_pid=$SERVER_PID
 
 # wrk prints latency percentiles in its own units; a Lua "done" hook reports them in ms.
 cat >"$workdir/report.lua" <<'LUA'

@@ -18,6 +18,28 @@ test.describe("catalog with JavaScript", () => {
     expect(problems).toEqual([]);
   });
 
+  test("listing and product pages hydrate cleanly when opened directly", async ({ page }) => {
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+
+    for (const url of ["/products?category=audio", "/products?q=smart&page=1", "/products?page=3", "/products/skyline-mini-drone"]) {
+      await page.goto(url);
+      await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    }
+    // Hydrated, the sort choice applies at once, without the Apply button.
+    await page.goto("/products?category=audio");
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await page.getByLabel("Sort by").selectOption("price-desc");
+    await expect(page).toHaveURL(/\/products\?category=audio&sort=price-desc$/);
+    await expect(page.locator("main").getByRole("article").first().getByRole("heading")).toHaveText(
+      "Echo Studio Monitor Pair",
+    );
+    expect(problems).toEqual([]);
+  });
+
   test("an unknown product shows the not-found notice", async ({ page }) => {
     const response = await page.goto("/products/no-such-gadget");
     expect(response?.status()).toBe(404);

@@ -19,7 +19,8 @@ pub fn ProductsPage() -> impl IntoView {
     view! {
         <div class="listing" aria-busy=move || loading.get().to_string()>
             <aside class="listing__sidebar">
-                <h2 class="listing__sidebar-heading">"Categories"</h2>
+                // Not a heading: it would precede the page's h1; the nav is named "Categories".
+                <p class="listing__sidebar-heading" aria-hidden="true">"Categories"</p>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let current = params.get().0;
@@ -102,7 +103,11 @@ fn ListingResults(listing: Listing) -> impl IntoView {
         {if empty {
             view! { <EmptyListing listing=listing.clone() /> }.into_any()
         } else {
-            view! { <ProductGrid products=listing.items.clone() eager=4 /> }.into_any()
+            view! {
+                <h2 class="visually-hidden">"Products"</h2>
+                <ProductGrid products=listing.items.clone() eager=4 />
+            }
+                .into_any()
         }}
         <Pagination query page_count />
     }

@@ -1,0 +1,34 @@
+# Shared by the load and Lighthouse scripts: start the release server on a fresh SQLite
+# database in a temporary folder, wait until it is ready, and stop it on exit.
+# Usage: source end2end/lib.sh; start_release_server PORT   (sets SERVER_PID and WORKDIR)
+
+TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+SERVER_BIN=${SERVER_BIN:-$TARGET_DIR/release/server}
+export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-$TARGET_DIR/site}
+SERVER_PID=
+WORKDIR=$(mktemp -d)
+
+stop_release_server() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORKDIR"
+}
+trap stop_release_server EXIT
+
+start_release_server() {
+  local port=$1
+  [[ -x "$SERVER_BIN" ]] || { echo "no release server at $SERVER_BIN: run make build" >&2; exit 1; }
+  DATABASE_URL="sqlite://$WORKDIR/shop.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" APP_ENV=prod \
+    RUST_LOG=warn "$SERVER_BIN" >"$WORKDIR/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 150); do
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "the server did not become ready:" >&2
+  cat "$WORKDIR/server.log" >&2
+  exit 1
+}
