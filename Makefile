@@ -73,8 +73,16 @@ browser-tools:
 
 ## ---------------------------------------------------------------- build and run
 
-build: rust-tools
+# Rebuilt only when a source changed: cargo-leptos regenerates the wasm bindings on every call.
+SOURCES := $(shell find app server migration style public -type f -not -path '*/target/*') \
+           Cargo.toml Cargo.lock
+BUILD_STAMP := $(TARGET_DIR)/.release-build-stamp
+
+build: rust-tools $(BUILD_STAMP)
+
+$(BUILD_STAMP): $(SOURCES)
 	cargo leptos build --release --precompress
+	@touch $@
 
 # Reuses data/cloudscale.db; it is created, migrated and seeded on the first start.
 run: build
