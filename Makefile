@@ -89,7 +89,9 @@ run: build
 	@echo "serving http://127.0.0.1:3000 (Ctrl-C stops)"
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} $(SERVER_BIN)
 
+# Development builds share the site folder: the next `make build` must redo the release site.
 watch: rust-tools
+	@rm -f $(BUILD_STAMP)
 	cargo leptos watch
 
 ## ---------------------------------------------------------------- tests
