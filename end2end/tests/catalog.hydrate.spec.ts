@@ -1,13 +1,10 @@
 import { expect, test } from "@playwright/test";
+import { collectProblems } from "./support";
 import { browseTheCatalog } from "./catalog.journey";
 
 test.describe("catalog with JavaScript", () => {
   test("search, filter, sort, page, open a product and come back", async ({ page }) => {
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    const problems = collectProblems(page);
     // After hydration, moving around the catalog must not reload the document.
     let documentLoads = 0;
     page.on("load", () => documentLoads++);
@@ -19,11 +16,7 @@ test.describe("catalog with JavaScript", () => {
   });
 
   test("listing and product pages hydrate cleanly when opened directly", async ({ page }) => {
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    const problems = collectProblems(page);
 
     for (const url of ["/products?category=audio", "/products?q=smart&page=1", "/products?page=3", "/products/skyline-mini-drone"]) {
       await page.goto(url);

@@ -1,12 +1,9 @@
 import { expect, test } from "@playwright/test";
+import { collectProblems } from "./support";
 
 test.describe("home page with JavaScript", () => {
   test("hydrates without warnings and loads more products through a server function", async ({ page }) => {
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    const problems = collectProblems(page);
 
     await page.goto("/");
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
