@@ -4,6 +4,7 @@
 pub mod config;
 pub mod health;
 pub mod middleware;
+pub mod security;
 pub mod seo;
 pub mod startup;
 pub mod telemetry;

@@ -2,6 +2,7 @@ use crate::{
     config::{Environment, Settings, redact_password},
     health,
     middleware::server_fn_error_status,
+    security::{self, SecurityPolicy},
     seo,
 };
 use app::{
@@ -18,6 +19,7 @@ use tokio::{net::TcpListener, sync::Notify};
 use tower_http::{
     CompressionLevel,
     compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -69,7 +71,11 @@ impl Application {
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
         let state = AppState { leptos_options, db: db.clone(), public_origin };
 
-        Ok(Self { listener, router: router(state), db, local_addr, shutdown_grace: settings.shutdown_grace })
+        let policy = SecurityPolicy {
+            public_origin: state.public_origin.as_str().into(),
+            production: settings.environment == Environment::Prod,
+        };
+        Ok(Self { listener, router: router(state, policy), db, local_addr, shutdown_grace: settings.shutdown_grace })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -112,7 +118,7 @@ impl Application {
 }
 
 /// Every route of the shop, with its middleware. Layers run outermost-last.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, policy: SecurityPolicy) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
@@ -123,6 +129,9 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(policy.clone(), security::csrf_guard))
+        .layer(RequestBodyLimitLayer::new(security::MAX_REQUEST_BODY))
+        .layer(axum::middleware::from_fn_with_state(policy, security::security_headers))
         // HTML, JSON, JS, CSS and wasm; files with a precompressed .br/.gz twin are served as is.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -3,6 +3,7 @@
 
 pub mod database;
 pub mod entities;
+pub mod security;
 pub mod seed;
 pub mod services;
 pub mod state;

@@ -5,6 +5,7 @@ mod helpers;
 mod catalog;
 mod health;
 mod pages;
+mod security;
 mod server_functions;
 mod shutdown;
 mod static_files;
