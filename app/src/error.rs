@@ -21,6 +21,9 @@ pub enum AppError {
     BadRequest { message: String },
     #[error("please sign in to continue")]
     Unauthorized,
+    /// Wrong email or wrong password: one message for both, so it reveals neither (401).
+    #[error("the email or password is not right")]
+    InvalidCredentials,
     #[error("you are not allowed to do that")]
     Forbidden,
     /// Missing, and also "exists but is not yours" (404).
@@ -59,7 +62,7 @@ impl AppError {
         match self {
             Self::Validation { .. } => 422,
             Self::BadRequest { .. } => 400,
-            Self::Unauthorized => 401,
+            Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
@@ -126,6 +129,7 @@ mod tests {
         assert_eq!(AppError::not_found("product").status(), 404);
         assert_eq!(AppError::conflict("sold out").status(), 409);
         assert_eq!(AppError::Unauthorized.status(), 401);
+        assert_eq!(AppError::InvalidCredentials.status(), 401);
         assert_eq!(AppError::Forbidden.status(), 403);
         assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
         assert_eq!(AppError::Internal.status(), 500);

@@ -1,6 +1,7 @@
 //! CloudScale Commerce: the components and server functions shared by the server (`ssr`) and
 //! the browser (`hydrate`) builds. Server-only code lives in [`server`].
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod components;

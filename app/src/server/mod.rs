@@ -3,9 +3,11 @@
 
 pub mod database;
 pub mod entities;
+pub mod password;
 pub mod security;
 pub mod seed;
 pub mod services;
+pub mod session_store;
 pub mod state;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -1,6 +1,8 @@
 //! Service tests against real databases: each test runs on SQLite and on PostgreSQL
 //! (PostgreSQL when TEST_DATABASE_URL is set; required under CI).
 
+mod accounts;
 mod catalog;
 mod listing;
 mod schema;
+mod sessions;

@@ -1,2 +1,5 @@
 pub mod category;
+pub mod failed_sign_in;
 pub mod product;
+pub mod session;
+pub mod user;

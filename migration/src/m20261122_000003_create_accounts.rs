@@ -1,0 +1,230 @@
+//! Accounts: users, their addresses, server-side sessions shared by every replica, session
+//! activity (drives "active users") and failed sign-in records (lockout across replicas).
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+    Email,
+    Name,
+    Phone,
+    PasswordHash,
+    Role,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Addresses {
+    Table,
+    Id,
+    UserId,
+    Kind,
+    FullName,
+    Line1,
+    Line2,
+    City,
+    Region,
+    PostalCode,
+    Country,
+    Phone,
+    IsDefault,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Sessions {
+    Table,
+    Id,
+    Data,
+    ExpiresAt,
+    UserId,
+}
+
+#[derive(DeriveIden)]
+enum SessionActivity {
+    Table,
+    Id,
+    SessionId,
+    UserId,
+    ClientIp,
+    UserAgent,
+    FirstSeen,
+    LastSeen,
+}
+
+#[derive(DeriveIden)]
+enum FailedSignIns {
+    Table,
+    Id,
+    Email,
+    ClientIp,
+    AttemptedAt,
+}
+
+fn index(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index.name(name).table(table).if_not_exists();
+    for column in columns {
+        index.col(column);
+    }
+    index.to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Users::Table)
+                    .if_not_exists()
+                    .col(pk_auto(Users::Id))
+                    // Stored trimmed and lowercased, so uniqueness ignores case.
+                    .col(string_len_uniq(Users::Email, 254))
+                    .col(string_len(Users::Name, 100))
+                    .col(string_len_null(Users::Phone, 32))
+                    .col(string_len(Users::PasswordHash, 255))
+                    .col(
+                        string_len(Users::Role, 16)
+                            .default("customer")
+                            .check(("users_role_known", Expr::col(Users::Role).is_in(["customer", "admin"]))),
+                    )
+                    .col(timestamp_with_time_zone(Users::CreatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_with_time_zone(Users::UpdatedAt).default(Expr::current_timestamp()))
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Addresses::Table)
+                    .if_not_exists()
+                    .col(pk_auto(Addresses::Id))
+                    .col(integer(Addresses::UserId))
+                    .col(
+                        string_len(Addresses::Kind, 16)
+                            .check(("addresses_kind_known", Expr::col(Addresses::Kind).is_in(["shipping", "billing"]))),
+                    )
+                    .col(string_len(Addresses::FullName, 100))
+                    .col(string_len(Addresses::Line1, 200))
+                    .col(string_len_null(Addresses::Line2, 200))
+                    .col(string_len(Addresses::City, 100))
+                    .col(string_len(Addresses::Region, 100))
+                    .col(string_len(Addresses::PostalCode, 20))
+                    .col(char_len(Addresses::Country, 2))
+                    .col(string_len_null(Addresses::Phone, 32))
+                    .col(boolean(Addresses::IsDefault).default(false))
+                    .col(timestamp_with_time_zone(Addresses::CreatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_with_time_zone(Addresses::UpdatedAt).default(Expr::current_timestamp()))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_addresses_user")
+                            .from(Addresses::Table, Addresses::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
+        // Session ids are tower-sessions' 128-bit random ids; the user id is copied out of the
+        // session data on save, so "sign out everywhere else" is one DELETE.
+        manager
+            .create_table(
+                Table::create()
+                    .table(Sessions::Table)
+                    .if_not_exists()
+                    .col(string_len(Sessions::Id, 64).primary_key())
+                    .col(text(Sessions::Data))
+                    .col(big_integer(Sessions::ExpiresAt))
+                    .col(integer_null(Sessions::UserId))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_sessions_user")
+                            .from(Sessions::Table, Sessions::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(SessionActivity::Table)
+                    .if_not_exists()
+                    .col(pk_auto(SessionActivity::Id))
+                    .col(string_len_uniq(SessionActivity::SessionId, 64))
+                    .col(integer_null(SessionActivity::UserId))
+                    .col(string_len(SessionActivity::ClientIp, 45))
+                    .col(string_len(SessionActivity::UserAgent, 512))
+                    .col(timestamp_with_time_zone(SessionActivity::FirstSeen).default(Expr::current_timestamp()))
+                    .col(timestamp_with_time_zone(SessionActivity::LastSeen).default(Expr::current_timestamp()))
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(FailedSignIns::Table)
+                    .if_not_exists()
+                    .col(pk_auto(FailedSignIns::Id))
+                    .col(string_len(FailedSignIns::Email, 254))
+                    .col(string_len(FailedSignIns::ClientIp, 45))
+                    .col(timestamp_with_time_zone(FailedSignIns::AttemptedAt).default(Expr::current_timestamp()))
+                    .to_owned(),
+            )
+            .await?;
+
+        for statement in [
+            index(
+                "idx_addresses_user_kind",
+                Addresses::Table,
+                vec![Addresses::UserId.into_iden(), Addresses::Kind.into_iden()],
+            ),
+            index("idx_sessions_expires", Sessions::Table, vec![Sessions::ExpiresAt.into_iden()]),
+            index("idx_sessions_user", Sessions::Table, vec![Sessions::UserId.into_iden()]),
+            index(
+                "idx_session_activity_last_seen",
+                SessionActivity::Table,
+                vec![SessionActivity::LastSeen.into_iden()],
+            ),
+            index(
+                "idx_failed_sign_ins_email_time",
+                FailedSignIns::Table,
+                vec![FailedSignIns::Email.into_iden(), FailedSignIns::AttemptedAt.into_iden()],
+            ),
+            index(
+                "idx_failed_sign_ins_ip_time",
+                FailedSignIns::Table,
+                vec![FailedSignIns::ClientIp.into_iden(), FailedSignIns::AttemptedAt.into_iden()],
+            ),
+        ] {
+            manager.create_index(statement).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            FailedSignIns::Table.into_iden(),
+            SessionActivity::Table.into_iden(),
+            Sessions::Table.into_iden(),
+            Addresses::Table.into_iden(),
+            Users::Table.into_iden(),
+        ] {
+            manager.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
+        }
+        Ok(())
+    }
+}
