@@ -29,7 +29,10 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry under CI only. Pages used to arrive now and then with a CSP lacking their script
+  // nonce (hydration blocked); the header is now derived from the rendered page itself. The
+  // retry stays until repeated runs show that was the whole story.
+  retries: process.env.CI ? 1 : 0,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
   use: {

@@ -14,8 +14,6 @@ pub const SHOP_NAME: &str = "CloudScale Commerce";
 
 /// The HTML document around the app: rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,20 +29,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
-}
-
-/// Pages get a policy naming the nonce Leptos put on this response's scripts; the server's
-/// header middleware leaves an existing policy alone.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy(options: &LeptosOptions) {
-    use axum::http::{HeaderValue, header};
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let nonce = leptos::nonce::use_nonce().map(|nonce| nonce.to_string());
-    let development = options.env == leptos::config::Env::DEV;
-    let policy = crate::server::security::content_security_policy(nonce.as_deref(), development);
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -59,14 +59,36 @@ fn refuse(json: bool) -> Response {
     }
 }
 
-/// Headers every response carries. Pages set their own CSP (with the script nonce); everything
-/// else gets the same policy without one.
+/// Rendered pages are small; a bigger HTML body is passed through with the nonce-less policy.
+const MAX_SCANNED_HTML: usize = 4 * 1024 * 1024;
+
+/// Headers every response carries. An HTML page's CSP names the nonce its own scripts carry,
+/// read from the rendered document itself, so header and scripts always agree.
 pub async fn security_headers(State(policy): State<SecurityPolicy>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let (parts, body) = response.into_parts();
+    let (body, nonce) = if is_html && !parts.headers.contains_key(header::CONTENT_ENCODING) {
+        match axum::body::to_bytes(body, MAX_SCANNED_HTML).await {
+            Ok(bytes) => {
+                let nonce = script_nonce(&bytes);
+                (axum::body::Body::from(bytes), nonce)
+            }
+            Err(err) => {
+                tracing::error!(%err, "could not read a page to find its script nonce");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+    } else {
+        (body, None)
+    };
+    let mut response = Response::from_parts(parts, body);
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
-        && let Ok(csp) = HeaderValue::from_str(&content_security_policy(None, !policy.production))
-    {
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(nonce.as_deref(), !policy.production)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -84,9 +106,25 @@ pub async fn security_headers(State(policy): State<SecurityPolicy>, request: Req
     response
 }
 
+/// The nonce on the page's first `<script nonce="…">`: Leptos puts the same one on all of them.
+fn script_nonce(html: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(html).ok()?;
+    let start = text.find(" nonce=\"")? + " nonce=\"".len();
+    let value: String =
+        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_+/=".contains(*c)).collect();
+    (!value.is_empty() && value.len() <= 128).then_some(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nonce_is_read_from_the_pages_scripts() {
+        assert_eq!(script_nonce(b"<script type=\"module\" nonce=\"abc-123_x\">").as_deref(), Some("abc-123_x"));
+        assert_eq!(script_nonce(b"<p>no scripts</p>"), None);
+        assert_eq!(script_nonce(b"<script nonce=\"\">"), None);
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
