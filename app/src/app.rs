@@ -1,6 +1,13 @@
 use crate::{
     components::layout::{Footer, Header},
-    pages::{home::HomePage, not_found::NotFound, product::ProductPage, products::ProductsPage},
+    pages::{
+        account::AccountPage,
+        home::HomePage,
+        login::{LoginPage, RegisterPage},
+        not_found::NotFound,
+        product::ProductPage,
+        products::ProductsPage,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -11,6 +18,22 @@ use leptos_router::{
 };
 
 pub const SHOP_NAME: &str = "CloudScale Commerce";
+
+/// Bumped whenever who is signed in may have changed, so the header asks again.
+#[derive(Clone, Copy, Debug)]
+pub struct AuthEpoch(pub RwSignal<u32>);
+
+impl AuthEpoch {
+    pub fn current() -> Signal<u32> {
+        use_context::<Self>().map_or_else(|| Signal::stored(0), |epoch| epoch.0.into())
+    }
+
+    /// Asks the header again every time an auth-changing action completes (browser only).
+    pub fn refresh_after(version: RwSignal<usize>) {
+        let Some(epoch) = use_context::<Self>() else { return };
+        Effect::watch(move || version.get(), move |_, _, _| epoch.0.update(|n| *n += 1), false);
+    }
+}
 
 /// The HTML document around the app: rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -35,6 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(AuthEpoch(RwSignal::new(0)));
     // Effects run only in the browser, after hydration: tests and scripts can wait for this.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -57,6 +81,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/products") view=ProductsPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

@@ -4,7 +4,12 @@
 //! message naming the variable, the value and what was expected.
 
 use app::server::database::DatabaseSettings;
-use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+    str::FromStr,
+    time::Duration,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
@@ -27,6 +32,86 @@ pub struct Settings {
     pub output_name: String,
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     pub shutdown_grace: Duration,
+    pub sessions: SessionSettings,
+    /// Peers whose `X-Forwarded-For` is believed (the load balancer); nobody else's is.
+    pub trusted_proxies: Vec<IpNet>,
+    /// An admin account to create or promote at start-up.
+    pub bootstrap_admin: Option<AdminBootstrap>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionSettings {
+    /// A session unused for this long ends.
+    pub idle_timeout: Duration,
+    /// A sign-in lasts at most this long, however active.
+    pub absolute_timeout: Duration,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self { idle_timeout: Duration::from_secs(60 * 60), absolute_timeout: Duration::from_secs(12 * 60 * 60) }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminBootstrap {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for AdminBootstrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminBootstrap").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+/// An address block such as `10.0.0.0/8`, or one address (`10.0.0.7`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpNet {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.network, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl FromStr for IpNet {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        let (address, prefix) = match text.split_once('/') {
+            Some((address, prefix)) => (address, Some(prefix)),
+            None => (text, None),
+        };
+        let network: IpAddr = address.trim().parse().map_err(|_| ())?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(prefix) => prefix.trim().parse::<u8>().map_err(|_| ())?,
+            None => max,
+        };
+        if prefix > max {
+            return Err(());
+        }
+        Ok(Self { network, prefix })
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -56,6 +141,12 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("LEPTOS_SITE_PKG_DIR", "pkg", "folder under the site root holding JS, wasm and CSS"),
     ("LEPTOS_OUTPUT_NAME", "cloudscale", "name of the JS/wasm/CSS bundle"),
     ("SHUTDOWN_GRACE_SECS", "30", "seconds in-flight requests get after SIGTERM (1-3600)"),
+    ("SESSION_IDLE_MINUTES", "60", "a session unused this long ends (5-1440)"),
+    ("SESSION_ABSOLUTE_HOURS", "12", "a sign-in lasts at most this long (1-720)"),
+    ("TRUSTED_PROXIES", "(none)", "comma-separated IPs/CIDRs whose X-Forwarded-For is used"),
+    ("ADMIN_EMAIL", "(none)", "with ADMIN_PASSWORD: create or promote this admin at start-up"),
+    ("ADMIN_PASSWORD", "(none)", "the bootstrap admin's password (15+ characters)"),
+    ("ADMIN_NAME", "Administrator", "the bootstrap admin's name"),
 ];
 
 impl Settings {
@@ -98,7 +189,42 @@ impl Settings {
             Some(other) => return Err(invalid("SEED_CATALOG", other, "true or false")),
         };
 
+        let sessions = SessionSettings {
+            idle_timeout: Duration::from_secs(
+                u64::from(ranged("SESSION_IDLE_MINUTES", get("SESSION_IDLE_MINUTES"), 60, 5..=1440)?) * 60,
+            ),
+            absolute_timeout: Duration::from_secs(
+                u64::from(ranged("SESSION_ABSOLUTE_HOURS", get("SESSION_ABSOLUTE_HOURS"), 12, 1..=720)?) * 3600,
+            ),
+        };
+        let trusted_proxies = get("TRUSTED_PROXIES")
+            .map(|list| {
+                list.split(',')
+                    .filter(|entry| !entry.trim().is_empty())
+                    .map(|entry| {
+                        entry.trim().parse().map_err(|()| {
+                            invalid("TRUSTED_PROXIES", &list, "comma-separated IP addresses or CIDR blocks")
+                        })
+                    })
+                    .collect::<Result<Vec<IpNet>, _>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let bootstrap_admin = match (get("ADMIN_EMAIL"), lookup("ADMIN_PASSWORD").filter(|p| !p.is_empty())) {
+            (Some(email), Some(password)) => Some(AdminBootstrap {
+                email,
+                name: get("ADMIN_NAME").unwrap_or_else(|| "Administrator".to_owned()),
+                password,
+            }),
+            (None, None) => None,
+            (Some(_), None) => return Err(invalid("ADMIN_PASSWORD", "", "set together with ADMIN_EMAIL")),
+            (None, Some(_)) => return Err(invalid("ADMIN_EMAIL", "", "set together with ADMIN_PASSWORD")),
+        };
+
         Ok(Self {
+            sessions,
+            trusted_proxies,
+            bootstrap_admin,
             environment,
             listen_addr,
             public_origin,
@@ -210,6 +336,33 @@ mod tests {
         assert_eq!(settings(&[("PUBLIC_ORIGIN", "shop.example.com")]).unwrap_err().var, "PUBLIC_ORIGIN");
         assert_eq!(settings(&[("PUBLIC_ORIGIN", "https://x.com/path")]).unwrap_err().var, "PUBLIC_ORIGIN");
         assert_eq!(settings(&[("SEED_CATALOG", "maybe")]).unwrap_err().var, "SEED_CATALOG");
+    }
+
+    #[test]
+    fn session_timeouts_and_trusted_proxies_are_read() {
+        let s = settings(&[
+            ("SESSION_IDLE_MINUTES", "15"),
+            ("SESSION_ABSOLUTE_HOURS", "8"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ])
+        .unwrap();
+        assert_eq!(s.sessions.idle_timeout, Duration::from_secs(900));
+        assert_eq!(s.sessions.absolute_timeout, Duration::from_secs(8 * 3600));
+        assert!(s.trusted_proxies[0].contains("10.1.2.3".parse().unwrap()));
+        assert!(!s.trusted_proxies[0].contains("11.0.0.1".parse().unwrap()));
+        assert!(s.trusted_proxies[1].contains("::ffff:127.0.0.1".parse().unwrap()));
+        assert_eq!(settings(&[("TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err().var, "TRUSTED_PROXIES");
+        assert_eq!(settings(&[("SESSION_IDLE_MINUTES", "1")]).unwrap_err().var, "SESSION_IDLE_MINUTES");
+        assert_eq!(settings(&[]).unwrap().sessions, SessionSettings::default());
+    }
+
+    #[test]
+    fn an_admin_bootstrap_needs_both_email_and_password() {
+        assert_eq!(settings(&[("ADMIN_EMAIL", "ops@example.com")]).unwrap_err().var, "ADMIN_PASSWORD");
+        let s = settings(&[("ADMIN_EMAIL", "ops@example.com"), ("ADMIN_PASSWORD", "a long secret phrase")]).unwrap();
+        let admin = s.bootstrap_admin.unwrap();
+        assert_eq!(admin.name, "Administrator");
+        assert!(!format!("{admin:?}").contains("secret"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod health;
 pub mod middleware;
 pub mod security;
 pub mod seo;
+pub mod sessions;
 pub mod startup;
 pub mod telemetry;
 

@@ -3,7 +3,10 @@ use std::process::ExitCode;
 
 fn usage() -> String {
     let mut text = String::from(
-        "usage: server [serve]\n\nRuns the CloudScale Commerce shop. Configuration comes from the environment:\n\n",
+        "usage: server [serve]\n       server create-admin --email EMAIL [--name NAME]\n\n\
+         Runs the CloudScale Commerce shop. create-admin creates or promotes an admin account\n\
+         (password from ADMIN_PASSWORD, or one line on standard input) and exits.\n\n\
+         Configuration comes from the environment:\n\n",
     );
     for (name, default, meaning) in VARIABLES {
         text.push_str(&format!("  {name:<24} default {default:<40} {meaning}\n"));
@@ -13,8 +16,16 @@ fn usage() -> String {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut admin = None;
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] | ["serve"] => {}
+        ["create-admin", rest @ ..] => match parse_admin_args(rest) {
+            Ok(parsed) => admin = Some(parsed),
+            Err(message) => {
+                eprintln!("error: {message}\n\n{}", usage());
+                return ExitCode::from(2);
+            }
+        },
         ["-h" | "--help" | "help"] => {
             print!("{}", usage());
             return ExitCode::SUCCESS;
@@ -41,6 +52,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some((email, name)) = admin {
+        return runtime.block_on(create_admin(settings, email, name));
+    }
     runtime.block_on(async {
         let app = match Application::build(settings).await {
             Ok(app) => app,
@@ -57,4 +71,45 @@ fn main() -> ExitCode {
             }
         }
     })
+}
+
+/// `--email E [--name N]`.
+fn parse_admin_args(args: &[&str]) -> Result<(String, String), String> {
+    let (mut email, mut name) = (None, None);
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--email" => email = Some((*value).to_owned()),
+            "--name" => name = Some((*value).to_owned()),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    let email = email.ok_or("create-admin needs --email")?;
+    Ok((email, name.unwrap_or_else(|| "Administrator".to_owned())))
+}
+
+async fn create_admin(settings: server::Settings, email: String, name: String) -> ExitCode {
+    let password = match std::env::var("ADMIN_PASSWORD") {
+        Ok(password) if !password.is_empty() => password,
+        _ => {
+            eprintln!("Password for {email} (15+ characters), then Enter:");
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err() {
+                eprintln!("error: could not read the password");
+                return ExitCode::FAILURE;
+            }
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    match server::startup::create_admin(&settings, &name, &email, &password).await {
+        Ok(user_id) => {
+            println!("admin account {email} is ready (user id {user_id})");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }

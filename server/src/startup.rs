@@ -4,10 +4,18 @@ use crate::{
     middleware::server_fn_error_status,
     security::{self, SecurityPolicy},
     seo,
+    sessions::{self, ActivityTracker, ClientIpPolicy},
 };
 use app::{
     App,
-    server::{database, state::AppState},
+    server::{
+        auth::Backend,
+        database,
+        password::PasswordHasher,
+        services::{accounts, activity},
+        session_store::DbSessionStore,
+        state::AppState,
+    },
     shell,
 };
 use axum::{Router, http::Request, routing::get};
@@ -33,6 +41,8 @@ pub enum StartupError {
     Prepare(#[source] sea_orm::DbErr),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot create the admin account: {0}")]
+    Admin(app::error::AppError),
 }
 
 /// A built server: database ready, port bound, router assembled. `build` with port 0 picks
@@ -50,6 +60,13 @@ impl Application {
         tracing::info!(database = %redact_password(&settings.database.url), "opening the database");
         let db = database::connect(&settings.database).await.map_err(StartupError::Database)?;
         database::prepare(&db, settings.seed_catalog).await.map_err(StartupError::Prepare)?;
+        let hasher = PasswordHasher::default();
+        if let Some(admin) = &settings.bootstrap_admin {
+            let user = accounts::ensure_admin(&db, &hasher, &admin.name, &admin.email, &admin.password)
+                .await
+                .map_err(StartupError::Admin)?;
+            tracing::info!(user_id = user.id, "admin account ready");
+        }
 
         let listener = TcpListener::bind(settings.listen_addr)
             .await
@@ -69,13 +86,23 @@ impl Application {
             .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
             .build();
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
-        let state = AppState { leptos_options, db: db.clone(), public_origin };
+        let state = AppState { leptos_options, db: db.clone(), public_origin, hasher };
 
         let policy = SecurityPolicy {
             public_origin: state.public_origin.as_str().into(),
             production: settings.environment == Environment::Prod,
         };
-        Ok(Self { listener, router: router(state, policy), db, local_addr, shutdown_grace: settings.shutdown_grace })
+        let sessions = SessionPolicy {
+            settings: settings.sessions.clone(),
+            trusted_proxies: settings.trusted_proxies.clone().into(),
+        };
+        Ok(Self {
+            listener,
+            router: router(state, policy, sessions),
+            db,
+            local_addr,
+            shutdown_grace: settings.shutdown_grace,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -98,6 +125,7 @@ impl Application {
                 stopping.notify_one();
             }
         };
+        let sweeper = tokio::spawn(sweep_expired_sessions(self.db.clone()));
         tracing::info!(address = %format!("http://{}", self.local_addr), "listening");
         let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(signal);
@@ -109,6 +137,7 @@ impl Application {
                 Ok(())
             }
         };
+        sweeper.abort();
         if let Err(err) = self.db.close().await {
             tracing::warn!(%err, "closing the database pool failed");
         }
@@ -117,10 +146,48 @@ impl Application {
     }
 }
 
+/// `server create-admin`: migrates the database if needed and creates or promotes the admin.
+pub async fn create_admin(settings: &Settings, name: &str, email: &str, password: &str) -> Result<i32, StartupError> {
+    let db = database::connect(&settings.database).await.map_err(StartupError::Database)?;
+    database::prepare(&db, settings.seed_catalog).await.map_err(StartupError::Prepare)?;
+    let user = accounts::ensure_admin(&db, &PasswordHasher::default(), name, email, password)
+        .await
+        .map_err(StartupError::Admin)?;
+    db.close().await.ok();
+    Ok(user.id)
+}
+
+/// Deletes expired sessions and the activity of long-gone ones, every five minutes.
+async fn sweep_expired_sessions(db: DatabaseConnection) {
+    use axum_login::tower_sessions::ExpiredDeletion;
+    let store = DbSessionStore::new(db.clone());
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        if let Err(err) = store.delete_expired().await {
+            tracing::warn!(%err, "could not delete expired sessions");
+        }
+        if let Err(err) = activity::prune(&db, chrono::Utc::now()).await {
+            tracing::warn!(%err, "could not prune session activity");
+        }
+    }
+}
+
+/// How sessions behave and whose forwarded addresses are believed.
+#[derive(Clone, Debug, Default)]
+pub struct SessionPolicy {
+    pub settings: crate::config::SessionSettings,
+    pub trusted_proxies: Arc<[crate::config::IpNet]>,
+}
+
 /// Every route of the shop, with its middleware. Layers run outermost-last.
-pub fn router(state: AppState, policy: SecurityPolicy) -> Router {
+pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPolicy) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let backend = Backend { db: state.db.clone(), hasher: state.hasher.clone() };
+    let auth = sessions::auth_layer(state.db.clone(), backend, &session_policy.settings, policy.production);
+    let tracker = ActivityTracker::new(state.db.clone(), &session_policy.settings);
+    let client_ips = ClientIpPolicy { trusted_proxies: session_policy.trusted_proxies.clone() };
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -129,6 +196,9 @@ pub fn router(state: AppState, policy: SecurityPolicy) -> Router {
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(tracker, sessions::track_sessions))
+        .layer(auth)
+        .layer(axum::middleware::from_fn_with_state(client_ips, sessions::record_client_ip))
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::csrf_guard))
         .layer(RequestBodyLimitLayer::new(security::MAX_REQUEST_BODY))
         .layer(axum::middleware::from_fn_with_state(policy, security::security_headers))

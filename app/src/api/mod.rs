@@ -1,3 +1,5 @@
 //! Server functions: thin wrappers that gather context and call a service.
 
+pub mod accounts;
+pub mod admin;
 pub mod catalog;

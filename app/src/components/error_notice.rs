@@ -1,4 +1,4 @@
-use crate::error::AppError;
+use crate::{components::forms::capitalize, error::AppError};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -33,9 +33,4 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             </p>
         </section>
     }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -1,7 +1,10 @@
-use crate::app::SHOP_NAME;
-use crate::listing::ListingQuery;
-use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use crate::{
+    api::accounts::{SignOut, get_current_user},
+    app::{AuthEpoch, SHOP_NAME},
+    listing::{ListingQuery, encode_query_value},
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -19,10 +22,52 @@ pub fn Header() -> impl IntoView {
                     <ul class="nav-links">
                         <li><a href="/">"Home"</a></li>
                         <li><a href="/products">"All products"</a></li>
+                        <AccountLinks />
                     </ul>
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// "Sign in" for visitors; "Account" and "Sign out" for signed-in shoppers.
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let epoch = AuthEpoch::current();
+    let user = Resource::new(move || epoch.get(), |_| get_current_user());
+    let sign_out = ServerAction::<SignOut>::new();
+    AuthEpoch::refresh_after(sign_out.version());
+    // Signing in from a page comes back to it.
+    let location = use_location();
+    let sign_in_href = move || {
+        let path = location.pathname.get();
+        if matches!(path.as_str(), "/" | "/login" | "/register") {
+            "/login".to_owned()
+        } else {
+            let search = location.search.get();
+            let search = search.trim_start_matches('?');
+            let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+            format!("/login?next={}", encode_query_value(&here))
+        }
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(_)) => view! {
+                        <li><a href="/account">"Account"</a></li>
+                        <li>
+                            <ActionForm action=sign_out>
+                                <button type="submit" class="link-button" disabled=move || sign_out.pending().get()>
+                                    "Sign out"
+                                </button>
+                            </ActionForm>
+                        </li>
+                    }.into_any(),
+                    _ => view! { <li><a href=sign_in_href>"Sign in"</a></li> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -1,4 +1,5 @@
 pub mod error_notice;
+pub mod forms;
 pub mod layout;
 pub mod page_meta;
 pub mod product_card;

@@ -1,6 +1,7 @@
 //! Server-only code: application state, database access, entities and services.
 //! Nothing here is compiled into the browser build.
 
+pub mod auth;
 pub mod database;
 pub mod entities;
 pub mod password;

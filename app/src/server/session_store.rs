@@ -75,14 +75,14 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates an existing session only: a request still in flight when its session was ended
+    /// (sign-out, "sign out this device", password change) must not bring it back.
     async fn save(&self, record: &Record) -> Result<()> {
-        session::Entity::insert(Self::row(record)?)
-            .on_conflict(
-                OnConflict::column(session::Column::Id)
-                    .update_columns([session::Column::Data, session::Column::ExpiresAt, session::Column::UserId])
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.db)
+        let row = Self::row(record)?;
+        session::Entity::update_many()
+            .set(session::ActiveModel { id: sea_orm::ActiveValue::NotSet, ..row })
+            .filter(session::Column::Id.eq(record.id.to_string()))
+            .exec(&self.db)
             .await
             .map_err(backend)?;
         Ok(())

@@ -1,4 +1,4 @@
-use crate::error::AppError;
+use crate::{error::AppError, server::password::PasswordHasher};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
@@ -11,6 +11,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Where browsers reach the shop, for canonical and OpenGraph URLs and the sitemap.
     pub public_origin: String,
+    /// Shared by sign-in, registration and password changes, so its permits bound them all.
+    pub hasher: PasswordHasher,
 }
 
 pub fn app_state() -> Result<AppState, AppError> {
@@ -20,4 +22,8 @@ pub fn app_state() -> Result<AppState, AppError> {
 /// The database handle for the current server function or render.
 pub fn db() -> Result<DatabaseConnection, AppError> {
     app_state().map(|state| state.db)
+}
+
+pub fn hasher() -> Result<PasswordHasher, AppError> {
+    app_state().map(|state| state.hasher)
 }

@@ -40,8 +40,13 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
     tokio::spawn(app.run_until_stopped(async move {
         let _ = stopped.await;
     }));
-    let client =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        // A hung request fails its test instead of stalling the whole run.
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap();
     Some(TestApp { address, client, db, _shutdown: shutdown })
 }
 

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod accounts;
 mod catalog;
 mod health;
 mod pages;

@@ -1,7 +1,7 @@
 //! Registration and sign-in, with the lockout kept in the database so it holds across replicas.
 
 use crate::{
-    accounts::{Email, parse_name},
+    accounts::{Email, Profile, parse_name, parse_phone},
     error::AppError,
     server::{
         entities::{failed_sign_in, user},
@@ -10,8 +10,9 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqlErr,
+    ActiveModelTrait,
+    ActiveValue::{Set, Unchanged},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 
 /// Failed attempts for one account within the window before sign-in is refused with 429.
@@ -129,4 +130,152 @@ async fn refuse_when_locked(
     let unlocks_at = oldest.unwrap_or(now) + Duration::minutes(LOCKOUT_WINDOW_MINUTES);
     let retry_after_secs = (unlocks_at - now).num_seconds().max(1) as u64;
     Err(AppError::RateLimited { retry_after_secs })
+}
+
+/// The account page's profile section.
+pub async fn profile(db: &impl ConnectionTrait, user_id: i32) -> Result<Profile, AppError> {
+    let user = find_user(db, user_id).await?;
+    Ok(Profile { name: user.name, email: user.email, phone: user.phone })
+}
+
+pub async fn update_profile(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    name: &str,
+    phone: &str,
+) -> Result<Profile, AppError> {
+    let name = parse_name(name)?;
+    let phone = parse_phone("phone", phone)?;
+    let user = find_user(db, user_id).await?;
+    let updated = user::ActiveModel {
+        id: Unchanged(user.id),
+        name: Set(name),
+        phone: Set(phone),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(Profile { name: updated.name, email: updated.email, phone: updated.phone })
+}
+
+/// Changing the sign-in email asks for the current password (a stolen session alone cannot
+/// take the account over).
+pub async fn change_email(
+    db: &impl ConnectionTrait,
+    hasher: &PasswordHasher,
+    user_id: i32,
+    new_email: &str,
+    current_password: &str,
+) -> Result<user::Model, AppError> {
+    let email = Email::parse(new_email)?;
+    let user = find_user(db, user_id).await?;
+    require_current_password(hasher, &user, current_password).await?;
+    if email.as_str() == user.email {
+        return Ok(user);
+    }
+    let taken = || AppError::validation("email", "Another account already uses this email.");
+    if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).count(db).await? > 0 {
+        return Err(taken());
+    }
+    let updated = user::ActiveModel {
+        id: Unchanged(user.id),
+        email: Set(email.as_str().to_owned()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await;
+    match updated {
+        Ok(user) => Ok(user),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(taken()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Sets a new password after checking the current one. The caller ends the user's other
+/// sessions (their stored auth hash no longer matches either).
+pub async fn change_password(
+    db: &impl ConnectionTrait,
+    hasher: &PasswordHasher,
+    user_id: i32,
+    current_password: &str,
+    new_password: &str,
+) -> Result<user::Model, AppError> {
+    let user = find_user(db, user_id).await?;
+    require_current_password(hasher, &user, current_password).await?;
+    check_password(new_password, &[user.name.as_str(), user.email.as_str()])
+        .map_err(|err| rename_field(err, "new_password"))?;
+    let password_hash = hasher.hash(new_password.to_owned()).await?;
+    Ok(user::ActiveModel {
+        id: Unchanged(user.id),
+        password_hash: Set(password_hash),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?)
+}
+
+/// Creates an admin account, or promotes an existing one (and sets its password), for
+/// `server create-admin` and `ADMIN_EMAIL`/`ADMIN_PASSWORD` at start-up.
+pub async fn ensure_admin(
+    db: &impl ConnectionTrait,
+    hasher: &PasswordHasher,
+    name: &str,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, AppError> {
+    let email = Email::parse(email)?;
+    let name = parse_name(name)?;
+    check_password(password, &[name.as_str(), email.as_str()])?;
+    let password_hash = hasher.hash(password.to_owned()).await?;
+    let now = Utc::now();
+    match user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await? {
+        Some(existing) => Ok(user::ActiveModel {
+            id: Unchanged(existing.id),
+            role: Set(ROLE_ADMIN.to_owned()),
+            password_hash: Set(password_hash),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .update(db)
+        .await?),
+        None => Ok(user::ActiveModel {
+            email: Set(email.as_str().to_owned()),
+            name: Set(name),
+            phone: Set(None),
+            password_hash: Set(password_hash),
+            role: Set(ROLE_ADMIN.to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?),
+    }
+}
+
+pub async fn find_user(db: &impl ConnectionTrait, user_id: i32) -> Result<user::Model, AppError> {
+    user::Entity::find_by_id(user_id).one(db).await?.ok_or(AppError::Unauthorized)
+}
+
+async fn require_current_password(
+    hasher: &PasswordHasher,
+    user: &user::Model,
+    current_password: &str,
+) -> Result<(), AppError> {
+    let candidate: String = current_password.chars().take(1024).collect();
+    if hasher.verify(candidate, Some(user.password_hash.clone())).await? {
+        Ok(())
+    } else {
+        Err(AppError::validation("current_password", "That is not your current password."))
+    }
+}
+
+fn rename_field(err: AppError, field: &str) -> AppError {
+    match err {
+        AppError::Validation { message, .. } => AppError::validation(field, message),
+        other => other,
+    }
 }

@@ -1,4 +1,6 @@
 //! Plain async functions over a database handle. All SQL lives here, never in server functions.
 
 pub mod accounts;
+pub mod activity;
+pub mod addresses;
 pub mod catalog;

@@ -1,0 +1,115 @@
+//! Form building blocks shared by the account pages: labelled fields with their own error
+//! message, a form-level alert, and a submit button with a pending state.
+//!
+//! Errors come from a server action's last result. With JavaScript off, Leptos re-renders the
+//! page after a failed POST with the error in the URL, so the same markup shows it.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The message for `field` in the last result, if that result failed on it.
+pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option<String> {
+    match result {
+        Some(Err(AppError::Validation { field: failed, message })) if failed == field => Some(message.clone()),
+        _ => None,
+    }
+}
+
+/// The message of a failure that belongs to no single field (wrong credentials, 429, 500...).
+pub fn form_error<T>(result: &Option<Result<T, AppError>>, fields: &[&str]) -> Option<String> {
+    match result {
+        Some(Err(AppError::Validation { field, .. })) if fields.contains(&field.as_str()) => None,
+        Some(Err(error)) => Some(capitalize(&error.to_string())),
+        _ => None,
+    }
+}
+
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A labelled input. `id` must be unique on the page; `name` is the server function argument.
+#[component]
+pub fn Field(
+    id: String,
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                value=value
+                required=required
+                maxlength=maxlength
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described_by
+            />
+            <p class="field__error" id=error_id.clone() hidden=move || error.with(Option::is_none)>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A failure that belongs to the whole form, announced to screen readers.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <p class="form-alert" role="alert" hidden=move || error.with(Option::is_none)>
+            {move || error.get()}
+        </p>
+    }
+}
+
+/// A short confirmation after a successful submit.
+#[component]
+pub fn FormStatus(#[prop(into)] message: Signal<Option<&'static str>>) -> impl IntoView {
+    view! {
+        <p class="form-status" role="status">
+            {move || message.get()}
+        </p>
+    }
+}
+
+/// A submit button that is disabled and marked busy while its action runs.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(default = "button")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=class disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+            {label}
+        </button>
+    }
+}

@@ -1,0 +1,427 @@
+//! `/account`: profile, password, address book and signed-in devices.
+
+use crate::{
+    accounts::{Address, AddressForm, AddressKind, Device, Profile},
+    api::accounts::{
+        ChangeEmail, ChangePassword, DeleteAddress, MakeDefaultAddress, SaveAddress, SignOutDevice, UpdateProfile,
+        get_profile, list_addresses, list_devices,
+    },
+    app::AuthEpoch,
+    components::{
+        error_notice::ErrorNotice,
+        forms::{Field, FormAlert, FormStatus, SubmitButton, error_for, form_error},
+    },
+    error::AppError,
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::{Meta, Title};
+use leptos_router::components::Redirect;
+
+const LOGIN_FOR_ACCOUNT: &str = "/login?next=%2Faccount";
+
+/// Signed-out visitors are sent to sign in and brought back.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let update_profile = ServerAction::<UpdateProfile>::new();
+    let change_email = ServerAction::<ChangeEmail>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
+    let save_address = ServerAction::<SaveAddress>::new();
+    let delete_address = ServerAction::<DeleteAddress>::new();
+    let make_default = ServerAction::<MakeDefaultAddress>::new();
+    let sign_out_device = ServerAction::<SignOutDevice>::new();
+    AuthEpoch::refresh_after(change_email.version());
+
+    let profile = Resource::new(
+        move || (update_profile.version().get(), change_email.version().get(), change_password.version().get()),
+        |_| get_profile(),
+    );
+    let addresses = Resource::new(
+        move || (save_address.version().get(), delete_address.version().get(), make_default.version().get()),
+        |_| list_addresses(),
+    );
+    let devices =
+        Resource::new(move || (sign_out_device.version().get(), change_password.version().get()), |_| list_devices());
+
+    view! {
+        <Title text="Your account" />
+        <Meta name="robots" content="noindex" />
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading your account…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(current) => view! {
+                        <div class="account">
+                            <h1>"Your account"</h1>
+                            <ProfileSection profile=current update_profile change_email />
+                            <PasswordSection change_password />
+                            <section class="account__section" aria-labelledby="addresses-heading">
+                                <h2 id="addresses-heading">"Addresses"</h2>
+                                <Transition fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        match addresses.await {
+                                            Ok(list) => view! {
+                                                <AddressBook list save_address delete_address make_default />
+                                            }.into_any(),
+                                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                        }
+                                    })}
+                                </Transition>
+                            </section>
+                            <section class="account__section" aria-labelledby="devices-heading">
+                                <h2 id="devices-heading">"Devices"</h2>
+                                <Transition fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        match devices.await {
+                                            Ok(list) => view! { <DeviceList list sign_out_device /> }.into_any(),
+                                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                        }
+                                    })}
+                                </Transition>
+                            </section>
+                        </div>
+                    }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <Redirect path=LOGIN_FOR_ACCOUNT /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn saved_message<T>(result: &Option<Result<T, AppError>>, message: &'static str) -> Option<&'static str> {
+    matches!(result, Some(Ok(_))).then_some(message)
+}
+
+#[component]
+fn ProfileSection(
+    profile: Profile,
+    update_profile: ServerAction<UpdateProfile>,
+    change_email: ServerAction<ChangeEmail>,
+) -> impl IntoView {
+    let saved = update_profile.value();
+    let email_result = change_email.value();
+    view! {
+        <section class="account__section" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">"Profile"</h2>
+            <ActionForm action=update_profile>
+                <FormAlert error=Signal::derive(move || saved.with(|r| form_error(r, &["name", "phone"]))) />
+                <Field
+                    id="profile-name".into()
+                    label="Name"
+                    name="name"
+                    autocomplete="name"
+                    required=true
+                    maxlength=100
+                    value=profile.name.clone()
+                    error=Signal::derive(move || saved.with(|r| error_for(r, "name")))
+                />
+                <Field
+                    id="profile-phone".into()
+                    label="Phone"
+                    name="phone"
+                    input_type="tel"
+                    autocomplete="tel"
+                    maxlength=32
+                    value=profile.phone.clone().unwrap_or_default()
+                    error=Signal::derive(move || saved.with(|r| error_for(r, "phone")))
+                />
+                <SubmitButton label="Save profile" pending=update_profile.pending() />
+                <FormStatus message=Signal::derive(move || saved.with(|r| saved_message(r, "Profile saved."))) />
+            </ActionForm>
+            <h3>"Sign-in email"</h3>
+            <ActionForm action=change_email>
+                <FormAlert error=Signal::derive(move || {
+                    email_result.with(|r| form_error(r, &["email", "current_password"]))
+                }) />
+                <Field
+                    id="profile-email".into()
+                    label="Email"
+                    name="email"
+                    input_type="email"
+                    autocomplete="email"
+                    required=true
+                    maxlength=254
+                    value=profile.email.clone()
+                    error=Signal::derive(move || email_result.with(|r| error_for(r, "email")))
+                />
+                <Field
+                    id="profile-email-password".into()
+                    label="Current password"
+                    name="current_password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    maxlength=1024
+                    error=Signal::derive(move || email_result.with(|r| error_for(r, "current_password")))
+                />
+                <SubmitButton label="Change email" pending=change_email.pending() class="button button--quiet" />
+                <FormStatus message=Signal::derive(move || email_result.with(|r| saved_message(r, "Email changed."))) />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordSection(change_password: ServerAction<ChangePassword>) -> impl IntoView {
+    let result = change_password.value();
+    let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
+    view! {
+        <section class="account__section" aria-labelledby="password-heading">
+            <h2 id="password-heading">"Password"</h2>
+            <p class="account__note">"Changing your password signs you out on every other device."</p>
+            <ActionForm action=change_password>
+                <FormAlert error=Signal::derive(move || {
+                    result.with(|r| form_error(r, &["current_password", "new_password"]))
+                }) />
+                <Field
+                    id="password-current".into()
+                    label="Current password"
+                    name="current_password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    maxlength=1024
+                    error=field("current_password")
+                />
+                <Field
+                    id="password-new".into()
+                    label="New password"
+                    name="new_password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    required=true
+                    maxlength=128
+                    hint="At least 15 characters."
+                    error=field("new_password")
+                />
+                <SubmitButton label="Change password" pending=change_password.pending() />
+                <FormStatus message=Signal::derive(move || result.with(|r| saved_message(r, "Password changed."))) />
+            </ActionForm>
+        </section>
+    }
+}
+
+const ADDRESS_FIELDS: [&str; 10] =
+    ["kind", "full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone", "is_default"];
+
+#[component]
+fn AddressBook(
+    list: Vec<Address>,
+    save_address: ServerAction<SaveAddress>,
+    delete_address: ServerAction<DeleteAddress>,
+    make_default: ServerAction<MakeDefaultAddress>,
+) -> impl IntoView {
+    // Which form was submitted last (None: the new-address form), so only it shows errors.
+    let submitted_from = RwSignal::new(None::<i32>);
+    let other_failure = Signal::derive(move || {
+        delete_address
+            .value()
+            .with(|r| form_error(r, &[]))
+            .or_else(|| make_default.value().with(|r| form_error(r, &[])))
+    });
+    let empty = list.is_empty();
+    view! {
+        <FormAlert error=other_failure />
+        {empty.then(|| view! { <p>"No saved addresses yet."</p> })}
+        <ul class="address-list">
+            {list
+                .into_iter()
+                .map(|address| {
+                    view! {
+                        <li class="address-card">
+                            <AddressSummary address=address.clone() />
+                            <div class="address-card__actions">
+                                {(!address.is_default).then(|| view! {
+                                    <ActionForm action=make_default>
+                                        <input type="hidden" name="id" value=address.id />
+                                        <button type="submit" class="button button--small button--quiet">
+                                            "Make default"
+                                        </button>
+                                    </ActionForm>
+                                })}
+                                <ActionForm action=delete_address>
+                                    <input type="hidden" name="id" value=address.id />
+                                    <button type="submit" class="button button--small button--quiet">
+                                        "Delete address"
+                                    </button>
+                                </ActionForm>
+                            </div>
+                            <details class="address-card__edit">
+                                <summary>"Edit"</summary>
+                                <AddressEditor
+                                    id=Some(address.id)
+                                    form=address.to_form()
+                                    action=save_address
+                                    submitted_from
+                                    label="Save address"
+                                />
+                            </details>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <h3>"New address"</h3>
+        <AddressEditor
+            id=None
+            form=AddressForm { kind: "shipping".into(), ..Default::default() }
+            action=save_address
+            submitted_from
+            label="Add address"
+        />
+    }
+}
+
+#[component]
+fn AddressSummary(address: Address) -> impl IntoView {
+    let kind = address.kind.label();
+    view! {
+        <p class="address-card__kind">
+            {kind} " address" {address.is_default.then(|| view! { <span class="badge">"Default"</span> })}
+        </p>
+        <address>
+            {address.full_name}<br />
+            {address.line1}<br />
+            {address.line2.map(|line| view! { {line}<br /> })}
+            {address.city} ", " {address.region} " " {address.postal_code}<br />
+            {address.country}
+            {address.phone.map(|phone| view! { <br />{phone} })}
+        </address>
+    }
+}
+
+#[component]
+fn AddressEditor(
+    id: Option<i32>,
+    form: AddressForm,
+    action: ServerAction<SaveAddress>,
+    submitted_from: RwSignal<Option<i32>>,
+    label: &'static str,
+) -> impl IntoView {
+    let prefix = id.map_or_else(|| "address-new".to_owned(), |id| format!("address-{id}"));
+    let result = action.value();
+    let mine = move || submitted_from.get() == id;
+    let field = move |name: &'static str| {
+        Signal::derive(move || if mine() { result.with(|r| error_for(r, name)) } else { None })
+    };
+    let alert = Signal::derive(move || if mine() { result.with(|r| form_error(r, &ADDRESS_FIELDS)) } else { None });
+    let kind = form.kind.clone();
+    let kind_id = format!("{prefix}-kind");
+    let default_id = format!("{prefix}-default");
+    view! {
+        <ActionForm action on:submit=move |_| submitted_from.set(id)>
+            <FormAlert error=alert />
+            {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+            <div class="field">
+                <label for=kind_id.clone()>"Type"</label>
+                <select id=kind_id name="kind">
+                    {[AddressKind::Shipping, AddressKind::Billing]
+                        .into_iter()
+                        .map(|option| {
+                            view! {
+                                <option value=option.as_str() selected=kind == option.as_str()>
+                                    {option.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <Field id=format!("{prefix}-full-name") label="Full name" name="full_name" autocomplete="name"
+                required=true maxlength=100 value=form.full_name error=field("full_name") />
+            <Field id=format!("{prefix}-line1") label="Address line 1" name="line1" autocomplete="address-line1"
+                required=true maxlength=200 value=form.line1 error=field("line1") />
+            <Field id=format!("{prefix}-line2") label="Address line 2" name="line2" autocomplete="address-line2"
+                maxlength=200 value=form.line2 error=field("line2") />
+            <Field id=format!("{prefix}-city") label="City" name="city" autocomplete="address-level2"
+                required=true maxlength=100 value=form.city error=field("city") />
+            <Field id=format!("{prefix}-region") label="Region" name="region" autocomplete="address-level1"
+                required=true maxlength=100 value=form.region error=field("region") />
+            <Field id=format!("{prefix}-postal-code") label="Postal code" name="postal_code"
+                autocomplete="postal-code" required=true maxlength=20 value=form.postal_code error=field("postal_code") />
+            <Field id=format!("{prefix}-country") label="Country" name="country" autocomplete="country"
+                required=true maxlength=2 hint="Two-letter code, such as US, GB or DE." value=form.country
+                error=field("country") />
+            <Field id=format!("{prefix}-phone") label="Phone" name="phone" input_type="tel" autocomplete="tel"
+                maxlength=32 value=form.phone error=field("phone") />
+            <div class="field field--checkbox">
+                <input type="checkbox" id=default_id.clone() name="is_default" checked=form.is_default.is_some() />
+                <label for=default_id>"Use as my default address of this type"</label>
+            </div>
+            <SubmitButton label pending=action.pending() />
+        </ActionForm>
+    }
+}
+
+/// A short, readable name for a browser from its user agent.
+fn describe_user_agent(user_agent: &str) -> String {
+    let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+        .into_iter()
+        .find(|(marker, _)| user_agent.contains(marker))
+        .map_or("Browser", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map(|(_, name)| name);
+    match system {
+        Some(system) => format!("{browser} on {system}"),
+        None if user_agent.is_empty() => "Unknown browser".to_owned(),
+        None => browser.to_owned(),
+    }
+}
+
+#[component]
+fn DeviceList(list: Vec<Device>, sign_out_device: ServerAction<SignOutDevice>) -> impl IntoView {
+    let failure = Signal::derive(move || sign_out_device.value().with(|r| form_error(r, &[])));
+    view! {
+        <FormAlert error=failure />
+        <ul class="device-list">
+            {list
+                .into_iter()
+                .map(|device| {
+                    let name = describe_user_agent(&device.user_agent);
+                    let last_seen = device.last_seen.get(..16).unwrap_or_default().replace('T', " ");
+                    view! {
+                        <li class="device" title=device.user_agent.clone()>
+                            <p class="device__name">
+                                {name} {device.is_current.then(|| view! { <span class="badge">"This device"</span> })}
+                            </p>
+                            <p class="device__meta">
+                                "Last seen " <time datetime=device.last_seen.clone()>{last_seen} " UTC"</time>
+                                " from " {device.client_ip.clone()}
+                            </p>
+                            {(!device.is_current).then(|| view! {
+                                <ActionForm action=sign_out_device>
+                                    <input type="hidden" name="id" value=device.id />
+                                    <button type="submit" class="button button--small button--quiet">"Sign out"</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_user_agent;
+
+    #[test]
+    fn user_agents_get_short_readable_names() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        assert_eq!(describe_user_agent(chrome), "Chrome on Linux");
+        let safari =
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Safari/604.1";
+        assert_eq!(describe_user_agent(safari), "Safari on iPhone");
+        assert_eq!(describe_user_agent(""), "Unknown browser");
+    }
+}

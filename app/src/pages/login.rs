@@ -1,0 +1,122 @@
+use crate::{
+    api::accounts::{Register, SignIn},
+    app::AuthEpoch,
+    components::forms::{Field, FormAlert, SubmitButton, error_for, form_error},
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+/// The `?next=` path, passed through the forms so people return where they came from.
+fn next_param() -> Signal<Option<String>> {
+    let query = use_query_map();
+    Signal::derive(move || query.with(|q| q.get("next")).filter(|next| next.starts_with('/')))
+}
+
+fn with_next(path: &str, next: Option<String>) -> String {
+    match next {
+        Some(next) => format!("{path}?next={}", crate::listing::encode_query_value(&next)),
+        None => path.to_owned(),
+    }
+}
+
+/// `/login`.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let next = next_param();
+    let action = ServerAction::<SignIn>::new();
+    AuthEpoch::refresh_after(action.version());
+    let result = action.value();
+    let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
+    view! {
+        <Title text="Sign in" />
+        <Meta name="robots" content="noindex" />
+        <section class="auth-page">
+            <h1>"Sign in"</h1>
+            <ActionForm action>
+                <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["email", "password"]))) />
+                <input type="hidden" name="next" value=move || next.get() />
+                <Field
+                    id="login-email".into()
+                    label="Email"
+                    name="email"
+                    input_type="email"
+                    autocomplete="email"
+                    required=true
+                    maxlength=254
+                    error=field("email")
+                />
+                <Field
+                    id="login-password".into()
+                    label="Password"
+                    name="password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    maxlength=1024
+                    error=field("password")
+                />
+                <SubmitButton label="Sign in" pending=action.pending() />
+            </ActionForm>
+            <p class="auth-page__switch">
+                "New here? " <a href=move || with_next("/register", next.get())>"Create an account"</a>
+            </p>
+        </section>
+    }
+}
+
+/// `/register`.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let next = next_param();
+    let action = ServerAction::<Register>::new();
+    AuthEpoch::refresh_after(action.version());
+    let result = action.value();
+    let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
+    view! {
+        <Title text="Create an account" />
+        <section class="auth-page">
+            <h1>"Create an account"</h1>
+            <ActionForm action>
+                <FormAlert error=Signal::derive(move || {
+                    result.with(|r| form_error(r, &["name", "email", "password"]))
+                }) />
+                <input type="hidden" name="next" value=move || next.get() />
+                <Field
+                    id="register-name".into()
+                    label="Name"
+                    name="name"
+                    autocomplete="name"
+                    required=true
+                    maxlength=100
+                    error=field("name")
+                />
+                <Field
+                    id="register-email".into()
+                    label="Email"
+                    name="email"
+                    input_type="email"
+                    autocomplete="email"
+                    required=true
+                    maxlength=254
+                    error=field("email")
+                />
+                <Field
+                    id="register-password".into()
+                    label="Password"
+                    name="password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    required=true
+                    maxlength=128
+                    hint="At least 15 characters. A few unrelated words make a strong, memorable password."
+                    error=field("password")
+                />
+                <SubmitButton label="Create account" pending=action.pending() />
+            </ActionForm>
+            <p class="auth-page__switch">
+                "Already have an account? " <a href=move || with_next("/login", next.get())>"Sign in"</a>
+            </p>
+        </section>
+    }
+}

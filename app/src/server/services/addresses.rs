@@ -1,0 +1,196 @@
+//! The address book. Every query is scoped to the owner: another user's address id answers
+//! 404 exactly like a missing one, so ids cannot be probed.
+
+use crate::{
+    accounts::{Address, AddressInput, AddressKind},
+    error::AppError,
+    server::entities::address,
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{Set, Unchanged},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+
+/// Enough for any household; bounds what one account can store.
+pub const MAX_ADDRESSES: u64 = 50;
+
+fn to_view(row: address::Model) -> Address {
+    Address {
+        id: row.id,
+        kind: AddressKind::parse(&row.kind).unwrap_or(AddressKind::Shipping),
+        full_name: row.full_name,
+        line1: row.line1,
+        line2: row.line2,
+        city: row.city,
+        region: row.region,
+        postal_code: row.postal_code,
+        country: row.country,
+        phone: row.phone,
+        is_default: row.is_default,
+    }
+}
+
+/// Shipping first, defaults first, then oldest first.
+pub async fn list(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Address>, AppError> {
+    let rows = address::Entity::find()
+        .filter(address::Column::UserId.eq(user_id))
+        .order_by_desc(address::Column::Kind)
+        .order_by_desc(address::Column::IsDefault)
+        .order_by_asc(address::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(to_view).collect())
+}
+
+pub async fn get(db: &impl ConnectionTrait, user_id: i32, id: i32) -> Result<Address, AppError> {
+    owned(db, user_id, id).await.map(to_view)
+}
+
+async fn owned(db: &impl ConnectionTrait, user_id: i32, id: i32) -> Result<address::Model, AppError> {
+    address::Entity::find_by_id(id)
+        .filter(address::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("That address"))
+}
+
+/// Makes `id` the only default of its kind for the user (inside the caller's transaction).
+async fn make_sole_default(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    kind: AddressKind,
+    id: i32,
+) -> Result<(), AppError> {
+    address::Entity::update_many()
+        .col_expr(address::Column::IsDefault, sea_orm::sea_query::Expr::value(false))
+        .filter(address::Column::UserId.eq(user_id))
+        .filter(address::Column::Kind.eq(kind.as_str()))
+        .filter(address::Column::Id.ne(id))
+        .exec(db)
+        .await?;
+    address::Entity::update_many()
+        .col_expr(address::Column::IsDefault, sea_orm::sea_query::Expr::value(true))
+        .filter(address::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn has_default(db: &impl ConnectionTrait, user_id: i32, kind: AddressKind) -> Result<bool, AppError> {
+    let defaults = address::Entity::find()
+        .filter(address::Column::UserId.eq(user_id))
+        .filter(address::Column::Kind.eq(kind.as_str()))
+        .filter(address::Column::IsDefault.eq(true))
+        .count(db)
+        .await?;
+    Ok(defaults > 0)
+}
+
+/// Adds an address. The first of its kind becomes the default.
+pub async fn create(db: &DatabaseConnection, user_id: i32, input: AddressInput) -> Result<Address, AppError> {
+    let txn = db.begin().await?;
+    if address::Entity::find().filter(address::Column::UserId.eq(user_id)).count(&txn).await? >= MAX_ADDRESSES {
+        return Err(AppError::conflict(format!("An account can keep at most {MAX_ADDRESSES} addresses.")));
+    }
+    let make_default = input.is_default || !has_default(&txn, user_id, input.kind).await?;
+    let now = Utc::now();
+    let row = address::ActiveModel {
+        user_id: Set(user_id),
+        kind: Set(input.kind.as_str().to_owned()),
+        full_name: Set(input.full_name),
+        line1: Set(input.line1),
+        line2: Set(input.line2),
+        city: Set(input.city),
+        region: Set(input.region),
+        postal_code: Set(input.postal_code),
+        country: Set(input.country),
+        phone: Set(input.phone),
+        is_default: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if make_default {
+        make_sole_default(&txn, user_id, input.kind, row.id).await?;
+    }
+    let saved = owned(&txn, user_id, row.id).await?;
+    txn.commit().await?;
+    Ok(to_view(saved))
+}
+
+/// Replaces an address's fields. Unticking "default" keeps it the default until another
+/// address of the kind takes over: a kind with addresses always has one default.
+pub async fn update(db: &DatabaseConnection, user_id: i32, id: i32, input: AddressInput) -> Result<Address, AppError> {
+    let txn = db.begin().await?;
+    let existing = owned(&txn, user_id, id).await?;
+    let old_kind = AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping);
+    address::ActiveModel {
+        id: Unchanged(id),
+        kind: Set(input.kind.as_str().to_owned()),
+        full_name: Set(input.full_name),
+        line1: Set(input.line1),
+        line2: Set(input.line2),
+        city: Set(input.city),
+        region: Set(input.region),
+        postal_code: Set(input.postal_code),
+        country: Set(input.country),
+        phone: Set(input.phone),
+        is_default: Set(existing.is_default && old_kind == input.kind),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    if input.is_default || !has_default(&txn, user_id, input.kind).await? {
+        make_sole_default(&txn, user_id, input.kind, id).await?;
+    }
+    if old_kind != input.kind {
+        promote_newest(&txn, user_id, old_kind).await?;
+    }
+    let saved = owned(&txn, user_id, id).await?;
+    txn.commit().await?;
+    Ok(to_view(saved))
+}
+
+pub async fn set_default(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<Address, AppError> {
+    let txn = db.begin().await?;
+    let existing = owned(&txn, user_id, id).await?;
+    let kind = AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping);
+    make_sole_default(&txn, user_id, kind, id).await?;
+    let saved = owned(&txn, user_id, id).await?;
+    txn.commit().await?;
+    Ok(to_view(saved))
+}
+
+/// Deletes an address; when it was the default, the newest other address of its kind takes over.
+pub async fn delete(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let existing = owned(&txn, user_id, id).await?;
+    address::Entity::delete_by_id(id).exec(&txn).await?;
+    if existing.is_default {
+        promote_newest(&txn, user_id, AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping)).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn promote_newest(db: &impl ConnectionTrait, user_id: i32, kind: AddressKind) -> Result<(), AppError> {
+    if has_default(db, user_id, kind).await? {
+        return Ok(());
+    }
+    let newest = address::Entity::find()
+        .filter(address::Column::UserId.eq(user_id))
+        .filter(address::Column::Kind.eq(kind.as_str()))
+        .order_by_desc(address::Column::Id)
+        .one(db)
+        .await?;
+    if let Some(newest) = newest {
+        make_sole_default(db, user_id, kind, newest.id).await?;
+    }
+    Ok(())
+}
