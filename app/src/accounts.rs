@@ -313,7 +313,8 @@ mod tests {
 
     #[test]
     fn each_bad_address_field_is_named_in_its_error() {
-        let cases: [(&str, fn(&mut AddressForm)); 6] = [
+        type Spoil = fn(&mut AddressForm);
+        let cases: [(&str, Spoil); 6] = [
             ("full_name", |f| f.full_name = " ".into()),
             ("line1", |f| f.line1 = "x".repeat(201)),
             ("country", |f| f.country = "Britain".into()),

@@ -4,7 +4,9 @@ use app::{
     server::{
         entities::user,
         password::PasswordHasher,
-        services::accounts::{LOCKOUT_ATTEMPTS, register, sign_in},
+        services::accounts::{
+            LOCKOUT_ATTEMPTS, change_email, change_password, ensure_admin, profile, register, sign_in, update_profile,
+        },
     },
 };
 use sea_orm::EntityTrait;
@@ -78,4 +80,47 @@ db_test!(a_successful_sign_in_clears_earlier_failures, |t| async move {
         let err = sign_in(&t.db, &hasher(), "ada@example.com", "guess", "192.0.2.1").await.unwrap_err();
         assert_eq!(err, AppError::InvalidCredentials);
     }
+});
+
+db_test!(profile_edits_are_validated_and_saved, |t| async move {
+    let ada = register(&t.db, &hasher(), "Ada", "ada@example.com", PASSWORD).await.unwrap();
+    let saved = update_profile(&t.db, ada.id, " Ada Byron ", "+44 20 7946 0958").await.unwrap();
+    assert_eq!((saved.name.as_str(), saved.phone.as_deref()), ("Ada Byron", Some("+44 20 7946 0958")));
+    let err = update_profile(&t.db, ada.id, "Ada", "call me").await.unwrap_err();
+    assert!(matches!(err, AppError::Validation { ref field, .. } if field == "phone"));
+    assert_eq!(profile(&t.db, ada.id).await.unwrap().name, "Ada Byron", "a refused edit changes nothing");
+});
+
+db_test!(changing_the_email_needs_the_current_password_and_a_free_address, |t| async move {
+    let ada = register(&t.db, &hasher(), "Ada", "ada@example.com", PASSWORD).await.unwrap();
+    register(&t.db, &hasher(), "Grace", "grace@example.com", PASSWORD).await.unwrap();
+    let wrong = change_email(&t.db, &hasher(), ada.id, "ada@new.example", "not my password").await.unwrap_err();
+    assert!(matches!(wrong, AppError::Validation { ref field, .. } if field == "current_password"));
+    let taken = change_email(&t.db, &hasher(), ada.id, "GRACE@example.com", PASSWORD).await.unwrap_err();
+    assert!(matches!(taken, AppError::Validation { ref field, .. } if field == "email"));
+    change_email(&t.db, &hasher(), ada.id, "Ada@New.Example", PASSWORD).await.unwrap();
+    sign_in(&t.db, &hasher(), "ada@new.example", PASSWORD, "192.0.2.1").await.unwrap();
+});
+
+db_test!(changing_the_password_checks_the_old_one_and_the_rules, |t| async move {
+    let ada = register(&t.db, &hasher(), "Ada", "ada@example.com", PASSWORD).await.unwrap();
+    let wrong = change_password(&t.db, &hasher(), ada.id, "not my password", "orchard kettle under silver rain").await;
+    assert!(matches!(wrong.unwrap_err(), AppError::Validation { ref field, .. } if field == "current_password"));
+    let weak = change_password(&t.db, &hasher(), ada.id, PASSWORD, "short").await.unwrap_err();
+    assert!(matches!(weak, AppError::Validation { ref field, .. } if field == "new_password"));
+    let updated =
+        change_password(&t.db, &hasher(), ada.id, PASSWORD, "orchard kettle under silver rain").await.unwrap();
+    assert_ne!(updated.password_hash, ada.password_hash);
+    assert!(sign_in(&t.db, &hasher(), "ada@example.com", PASSWORD, "192.0.2.1").await.is_err());
+    sign_in(&t.db, &hasher(), "ada@example.com", "orchard kettle under silver rain", "192.0.2.1").await.unwrap();
+});
+
+db_test!(an_admin_is_created_or_promoted_from_the_command_line, |t| async move {
+    let ada = register(&t.db, &hasher(), "Ada", "ada@example.com", PASSWORD).await.unwrap();
+    assert_eq!(ada.role, "customer");
+    let promoted = ensure_admin(&t.db, &hasher(), "Ada", "ada@example.com", PASSWORD).await.unwrap();
+    assert_eq!((promoted.id, promoted.role.as_str()), (ada.id, "admin"));
+    let created = ensure_admin(&t.db, &hasher(), "Ops", "ops@example.com", PASSWORD).await.unwrap();
+    assert_eq!(created.role, "admin");
+    assert!(ensure_admin(&t.db, &hasher(), "Ops", "ops2@example.com", "short").await.is_err());
 });

@@ -2,6 +2,8 @@
 //! (PostgreSQL when TEST_DATABASE_URL is set; required under CI).
 
 mod accounts;
+mod activity;
+mod addresses;
 mod catalog;
 mod listing;
 mod schema;

@@ -2,10 +2,7 @@
 //! Each "browser" here is a reqwest client whose session cookie the test handles itself.
 
 use crate::{app_test, helpers::TestApp};
-use app::server::{
-    entities::{session, user},
-    testing::Backend,
-};
+use app::server::entities::{session, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 const PASSWORD: &str = "velvet lantern across quiet harbours";
