@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lighthouse audit of the release build: home, a filtered listing and a product page.
+# Lighthouse audit of the release build: home, a filtered listing, a product page and a form.
 # Prints each category score and FCP/LCP; fails when accessibility, best practices or SEO is
 # below MIN_SCORE (default 100). Performance is reported, not gated: it depends on the machine.
 #
@@ -11,7 +11,7 @@ PORT=${LIGHTHOUSE_PORT:-3300}
 MIN_SCORE=${MIN_SCORE:-100}
 LIGHTHOUSE=${LIGHTHOUSE:-lighthouse}
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
-PAGES=("/" "/products?category=audio" "/products/aurora-wireless-headphones")
+PAGES=("/" "/products?category=audio" "/products/aurora-wireless-headphones" "/register")
 
 source end2end/lib.sh
 command -v "$LIGHTHOUSE" >/dev/null || { echo "lighthouse is missing: run make lighthouse" >&2; exit 1; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load kit: the release server on a fresh SQLite database, measured with wrk from loopback.
-# Prints requests/s and p50/p99 latency for the SSR home page and /healthz, and their ratio.
+# Prints requests/s and p50/p99 latency for the SSR home page and /healthz, and their ratio;
+# then successful sign-ins per second (each one argon2id verification) and their latency.
 #
 #   end2end/load/run.sh              (make load builds first)
 #   DURATION=30s CONNECTIONS=64 THREADS=2 end2end/load/run.sh
@@ -32,10 +33,10 @@ end
 LUA
 
 measure() {
-  local path=$1
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT$path"   # warm up
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H 'Accept-Encoding: br' \
-    -s "$workdir/report.lua" "http://127.0.0.1:$PORT$path" | awk '/^RESULT/ { $1 = ""; print substr($0, 2) }'
+  local path=$1 script=${2:-$workdir/report.lua} connections=${3:-$CONNECTIONS}
+  curl -sS -o /dev/null "http://127.0.0.1:$PORT$path" || true   # warm up
+  wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -H 'Accept-Encoding: br' \
+    -s "$script" "http://127.0.0.1:$PORT$path" | awk '/^RESULT/ { $1 = ""; print substr($0, 2) }'
 }
 
 echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per path, $(nproc) cores, same machine as the server"
@@ -49,3 +50,21 @@ done
 awk -v home="${rps[/]}" -v health="${rps[/healthz]}" \
   'BEGIN { printf "ratio: / serves %.1f%% of /healthz throughput\n", 100 * home / health }'
 echo "server RSS after load: $(($(awk '/VmRSS/ { print $2 }' /proc/$server_pid/status) / 1024)) MiB"
+
+# Sign-ins: one account, the right password every time (the lockout only counts failures).
+password='velvet lantern across quiet harbours'
+curl -fsS -o /dev/null -X POST "http://127.0.0.1:$PORT/api/register" \
+  --data-urlencode 'name=Load Test' --data-urlencode 'email=load@example.com' --data-urlencode "password=$password"
+{
+  echo 'wrk.method = "POST"'
+  echo 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"'
+  echo "wrk.body = \"email=load%40example.com&password=${password// /+}\""
+  cat "$workdir/report.lua"
+} >"$workdir/sign_in.lua"
+echo
+printf '%-22s %10s %10s %10s %8s %10s\n' "sign-in (connections)" "per s" "p50 ms" "p99 ms" errors requests
+for connections in 1 8; do
+  read -r r p50 p99 errors requests < <(measure /api/sign_in "$workdir/sign_in.lua" "$connections")
+  printf '%-22s %10s %10s %10s %8s %10s\n' "sign-in ($connections)" "$r" "$p50" "$p99" "$errors" "$requests"
+done
+echo "(argon2 alone: cargo run --release -p app --features ssr --example password_hashing)"

@@ -260,14 +260,16 @@ fn AddressBook(
                 })
                 .collect_view()}
         </ul>
-        <h3>"New address"</h3>
-        <AddressEditor
-            id=None
-            form=AddressForm { kind: "shipping".into(), ..Default::default() }
-            action=save_address
-            submitted_from
-            label="Add address"
-        />
+        <div role="group" aria-labelledby="new-address-heading">
+            <h3 id="new-address-heading">"New address"</h3>
+            <AddressEditor
+                id=None
+                form=AddressForm { kind: "shipping".into(), ..Default::default() }
+                action=save_address
+                submitted_from
+                label="Add address"
+            />
+        </div>
     }
 }
 
