@@ -96,6 +96,7 @@ export async function accountJourney(page: Page, browser: Browser, javaScript: b
   const card = addresses.getByRole("listitem").filter({ hasText: "12 St James's Square" });
   await expect(card).toContainText("London, Greater London SW1Y 4JH");
   await expect(card).toContainText("Default");
+  await expect(newAddress.getByLabel("Full name")).toHaveValue("");
 
   // Edit it.
   await ready(page, javaScript);

@@ -309,8 +309,26 @@ fn AddressEditor(
     let kind = form.kind.clone();
     let kind_id = format!("{prefix}-kind");
     let default_id = format!("{prefix}-default");
+    // Once a new address is saved, its form starts empty again (with JavaScript; without it the
+    // page is rendered afresh anyway).
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    if id.is_none() {
+        Effect::watch(
+            move || action.version().get(),
+            move |_, _, _| {
+                let saved = result.with_untracked(|r| matches!(r, Some(Ok(_))));
+                if saved
+                    && submitted_from.get_untracked().is_none()
+                    && let Some(form) = form_ref.get_untracked()
+                {
+                    form.reset();
+                }
+            },
+            false,
+        );
+    }
     view! {
-        <ActionForm action on:submit=move |_| submitted_from.set(id)>
+        <ActionForm action node_ref=form_ref on:submit=move |_| submitted_from.set(id)>
             <FormAlert error=alert />
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <div class="field">

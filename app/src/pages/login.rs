@@ -1,10 +1,13 @@
 use crate::{
     api::accounts::{Register, SignIn},
     app::AuthEpoch,
-    components::forms::{Field, FormAlert, SubmitButton, error_for, form_error},
+    components::{
+        forms::{Field, FormAlert, SubmitButton, error_for, form_error},
+        page_meta::PageMeta,
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 /// The `?next=` path, passed through the forms so people return where they came from.
@@ -29,7 +32,11 @@ pub fn LoginPage() -> impl IntoView {
     let result = action.value();
     let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
     view! {
-        <Title text="Sign in" />
+        <PageMeta
+            title="Sign in"
+            description="Sign in to CloudScale Commerce to check out faster and follow your orders."
+            path="/login"
+        />
         <Meta name="robots" content="noindex" />
         <section class="auth-page">
             <h1>"Sign in"</h1>
@@ -74,7 +81,11 @@ pub fn RegisterPage() -> impl IntoView {
     let result = action.value();
     let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
     view! {
-        <Title text="Create an account" />
+        <PageMeta
+            title="Create an account"
+            description="Create a CloudScale Commerce account: save addresses, check out faster and follow your orders."
+            path="/register"
+        />
         <section class="auth-page">
             <h1>"Create an account"</h1>
             <ActionForm action>
