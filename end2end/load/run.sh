@@ -35,7 +35,7 @@ LUA
 measure() {
   local path=$1 script=${2:-$workdir/report.lua} connections=${3:-$CONNECTIONS}
   curl -sS -o /dev/null "http://127.0.0.1:$PORT$path" || true   # warm up
-  wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -H 'Accept-Encoding: br' \
+  wrk -t"$(( THREADS < connections ? THREADS : connections ))" -c"$connections" -d"$DURATION" --latency -H 'Accept-Encoding: br' \
     -s "$script" "http://127.0.0.1:$PORT$path" | awk '/^RESULT/ { $1 = ""; print substr($0, 2) }'
 }
 

@@ -20,15 +20,21 @@ use app::{
 };
 use axum::{Router, http::Request, routing::get};
 use leptos::config::{Env, LeptosOptions};
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 use tokio::{net::TcpListener, sync::Notify};
 use tower_http::{
     CompressionLevel,
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::ServeDir,
     trace::{DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
@@ -173,6 +179,14 @@ async fn sweep_expired_sessions(db: DatabaseConnection) {
     }
 }
 
+/// The app's routes, generated once per process. Generating them sets a process-wide flag that
+/// parks any resource first polled meanwhile forever (leptos issue #4773): a second server
+/// built in the same process, as the HTTP tests do, would otherwise hang a render in flight.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// How sessions behave and whose forwarded addresses are believed.
 #[derive(Clone, Debug, Default)]
 pub struct SessionPolicy {
@@ -182,15 +196,18 @@ pub struct SessionPolicy {
 
 /// Every route of the shop, with its middleware. Layers run outermost-last.
 pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPolicy) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let backend = Backend { db: state.db.clone(), hasher: state.hasher.clone() };
     let auth = sessions::auth_layer(state.db.clone(), backend, &session_policy.settings, policy.production);
     let tracker = ActivityTracker::new(state.db.clone(), &session_policy.settings);
     let client_ips = ClientIpPolicy { trusted_proxies: session_policy.trusted_proxies.clone() };
+    // Probes and built assets skip the session layers: they need no user, and loading the
+    // session for every wasm, CSS and image request would cost database queries for nothing.
+    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
+    let pkg_dir = site_root.join(state.leptos_options.site_pkg_dir.as_ref());
+    let assets = |dir: std::path::PathBuf| ServeDir::new(dir).precompressed_br().precompressed_gzip();
     Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .leptos_routes(&state, routes, move || shell(options.clone()))
@@ -199,6 +216,10 @@ pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPo
         .layer(axum::middleware::from_fn_with_state(tracker, sessions::track_sessions))
         .layer(auth)
         .layer(axum::middleware::from_fn_with_state(client_ips, sessions::record_client_ip))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), assets(pkg_dir))
+        .nest_service("/images", assets(site_root.join("images")))
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::csrf_guard))
         .layer(RequestBodyLimitLayer::new(security::MAX_REQUEST_BODY))
         .layer(axum::middleware::from_fn_with_state(policy, security::security_headers))
