@@ -361,3 +361,38 @@ app_test!(admin_functions_need_an_admin, |app| async move {
     assert!((1..=2).contains(&active), "{active}");
     assert_eq!(admin.call("active_users", &[("minutes", "0")]).await.status(), 422);
 });
+
+#[tokio::test]
+async fn production_session_cookies_are_secure_and_host_prefixed() {
+    let app = crate::helpers::spawn_app_with(app::server::testing::Backend::Sqlite, &[("APP_ENV", "prod")])
+        .await
+        .unwrap();
+    let response = app
+        .call("register", &format!("name=Ada&email=ada%40example.com&password={}", PASSWORD.replace(' ', "+")))
+        .await;
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-session="), "{cookie}");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+    }
+    assert!(!cookie.contains("Domain="), "{cookie}");
+}
+
+app_test!(a_sign_in_older_than_the_absolute_lifetime_ends_however_active, |app| async move {
+    let mut browser = Browser::new(&app, "test-browser");
+    browser.register("Ada", "ada@example.com").await;
+    assert!(browser.current_user().await.is_object());
+    // Age the sign-in past the 12-hour default by rewriting when it happened.
+    let id = browser.session_id().unwrap().to_owned();
+    let row = session::Entity::find_by_id(id.clone()).one(&app.db.db).await.unwrap().unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
+    let thirteen_hours_ago = chrono::Utc::now().timestamp() - 13 * 3600;
+    data["signed_in_at"] = serde_json::json!(thirteen_hours_ago);
+    let mut aged: session::ActiveModel = row.into();
+    aged.data = sea_orm::ActiveValue::Set(data.to_string());
+    sea_orm::ActiveModelTrait::update(aged, &app.db.db).await.unwrap();
+
+    assert!(browser.current_user().await.is_null(), "the old sign-in no longer counts");
+    assert!(session::Entity::find_by_id(id).one(&app.db.db).await.unwrap().is_none(), "and its session is gone");
+});
