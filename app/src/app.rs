@@ -2,6 +2,7 @@ use crate::{
     components::layout::{Footer, Header},
     pages::{
         account::AccountPage,
+        admin::AdminPage,
         home::HomePage,
         login::{LoginPage, RegisterPage},
         not_found::NotFound,
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

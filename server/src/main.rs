@@ -36,7 +36,14 @@ fn main() -> ExitCode {
         }
     }
 
-    let settings = match Settings::from_env() {
+    // create-admin takes its account from the command line; ADMIN_PASSWORD there is its
+    // password, not half of a start-up bootstrap.
+    let settings = if admin.is_some() {
+        Settings::from_lookup(|var| if var.starts_with("ADMIN_") { None } else { std::env::var(var).ok() })
+    } else {
+        Settings::from_env()
+    };
+    let settings = match settings {
         Ok(settings) => settings,
         Err(err) => {
             eprintln!("error: {err}");

@@ -54,7 +54,8 @@ fn AccountLinks() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(_)) => view! {
+                    Ok(Some(user)) => view! {
+                        {user.is_admin.then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
                         <li><a href="/account">"Account"</a></li>
                         <li>
                             <ActionForm action=sign_out>

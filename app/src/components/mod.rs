@@ -1,5 +1,6 @@
 pub mod error_notice;
 pub mod forms;
+pub mod guards;
 pub mod layout;
 pub mod page_meta;
 pub mod product_card;

@@ -364,9 +364,8 @@ app_test!(admin_functions_need_an_admin, |app| async move {
 
 #[tokio::test]
 async fn production_session_cookies_are_secure_and_host_prefixed() {
-    let app = crate::helpers::spawn_app_with(app::server::testing::Backend::Sqlite, &[("APP_ENV", "prod")])
-        .await
-        .unwrap();
+    let app =
+        crate::helpers::spawn_app_with(app::server::testing::Backend::Sqlite, &[("APP_ENV", "prod")]).await.unwrap();
     let response = app
         .call("register", &format!("name=Ada&email=ada%40example.com&password={}", PASSWORD.replace(' ', "+")))
         .await;
@@ -395,4 +394,31 @@ app_test!(a_sign_in_older_than_the_absolute_lifetime_ends_however_active, |app| 
 
     assert!(browser.current_user().await.is_null(), "the old sign-in no longer counts");
     assert!(session::Entity::find_by_id(id).one(&app.db.db).await.unwrap().is_none(), "and its session is gone");
+});
+
+app_test!(the_admin_page_is_for_admins_only, |app| async move {
+    let mut visitor = Browser::new(&app, "visitor");
+    let response = visitor.get("/admin").await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()["location"], "/login?next=%2Fadmin");
+
+    let mut customer = Browser::new(&app, "customer");
+    customer.register("Ada", "ada@example.com").await;
+    let response = customer.get("/admin").await;
+    assert_eq!(response.status(), 403);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("You are not allowed to do that"), "{html}");
+    assert!(!html.contains("active-users"));
+
+    let hasher = app::server::password::PasswordHasher::new(1);
+    app::server::services::accounts::ensure_admin(&app.db.db, &hasher, "Ops", "ops@example.com", PASSWORD)
+        .await
+        .unwrap();
+    let mut admin = Browser::new(&app, "admin");
+    assert_eq!(admin.sign_in("ops@example.com", PASSWORD).await.status(), 200);
+    let response = admin.get("/admin").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("data-testid=\"active-users\""), "{html}");
+    assert!(html.contains(">Admin</a>"), "admins get a header link");
 });

@@ -1,0 +1,18 @@
+import { expect, test } from "@playwright/test";
+import { collectProblems } from "./support";
+import { signIn } from "./accounts.journey";
+
+// The server starts with ADMIN_EMAIL/ADMIN_PASSWORD (see playwright.config.ts).
+test("the admin page counts active users for an admin and hydrates cleanly", async ({ page }) => {
+  const problems = collectProblems(page);
+  await signIn(page, true, "ops@example.com", "harbour lantern velvet across quiet");
+  await page.getByRole("banner").getByRole("link", { name: "Admin" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Operations");
+  const count = Number(await page.getByTestId("active-users").textContent());
+  expect(count).toBeGreaterThanOrEqual(1);
+  await page.reload();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("active-users")).toBeVisible();
+  expect(problems).toEqual([]);
+});
