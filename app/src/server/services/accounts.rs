@@ -41,19 +41,7 @@ pub async fn register(
         return Err(taken());
     }
     let password_hash = hasher.hash(password.to_owned()).await?;
-    let now = Utc::now();
-    let created = user::ActiveModel {
-        email: Set(email.as_str().to_owned()),
-        name: Set(name),
-        phone: Set(None),
-        password_hash: Set(password_hash),
-        role: Set(ROLE_CUSTOMER.to_owned()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await;
+    let created = new_user(&email, name, password_hash, ROLE_CUSTOMER).insert(db).await;
     match created {
         Ok(user) => Ok(user),
         // Two registrations racing for one email: the unique index decides.
@@ -230,29 +218,31 @@ pub async fn ensure_admin(
     let name = parse_name(name)?;
     check_password(password, &[name.as_str(), email.as_str()])?;
     let password_hash = hasher.hash(password.to_owned()).await?;
-    let now = Utc::now();
     match user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await? {
         Some(existing) => Ok(user::ActiveModel {
             id: Unchanged(existing.id),
             role: Set(ROLE_ADMIN.to_owned()),
             password_hash: Set(password_hash),
-            updated_at: Set(now),
+            updated_at: Set(Utc::now()),
             ..Default::default()
         }
         .update(db)
         .await?),
-        None => Ok(user::ActiveModel {
-            email: Set(email.as_str().to_owned()),
-            name: Set(name),
-            phone: Set(None),
-            password_hash: Set(password_hash),
-            role: Set(ROLE_ADMIN.to_owned()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?),
+        None => Ok(new_user(&email, name, password_hash, ROLE_ADMIN).insert(db).await?),
+    }
+}
+
+fn new_user(email: &Email, name: String, password_hash: String, role: &str) -> user::ActiveModel {
+    let now = Utc::now();
+    user::ActiveModel {
+        email: Set(email.as_str().to_owned()),
+        name: Set(name),
+        phone: Set(None),
+        password_hash: Set(password_hash),
+        role: Set(role.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
     }
 }
 

@@ -33,6 +33,23 @@ fn to_view(row: address::Model) -> Address {
     }
 }
 
+/// The columns an address form sets, stamped as updated now.
+fn fields(input: AddressInput) -> address::ActiveModel {
+    address::ActiveModel {
+        kind: Set(input.kind.as_str().to_owned()),
+        full_name: Set(input.full_name),
+        line1: Set(input.line1),
+        line2: Set(input.line2),
+        city: Set(input.city),
+        region: Set(input.region),
+        postal_code: Set(input.postal_code),
+        country: Set(input.country),
+        phone: Set(input.phone),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+}
+
 /// Shipping first, defaults first, then oldest first.
 pub async fn list(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<Address>, AppError> {
     let rows = address::Entity::find()
@@ -96,27 +113,17 @@ pub async fn create(db: &DatabaseConnection, user_id: i32, input: AddressInput) 
         return Err(AppError::conflict(format!("An account can keep at most {MAX_ADDRESSES} addresses.")));
     }
     let make_default = input.is_default || !has_default(&txn, user_id, input.kind).await?;
-    let now = Utc::now();
+    let kind = input.kind;
     let row = address::ActiveModel {
         user_id: Set(user_id),
-        kind: Set(input.kind.as_str().to_owned()),
-        full_name: Set(input.full_name),
-        line1: Set(input.line1),
-        line2: Set(input.line2),
-        city: Set(input.city),
-        region: Set(input.region),
-        postal_code: Set(input.postal_code),
-        country: Set(input.country),
-        phone: Set(input.phone),
         is_default: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        created_at: Set(Utc::now()),
+        ..fields(input)
     }
     .insert(&txn)
     .await?;
     if make_default {
-        make_sole_default(&txn, user_id, input.kind, row.id).await?;
+        make_sole_default(&txn, user_id, kind, row.id).await?;
     }
     let saved = owned(&txn, user_id, row.id).await?;
     txn.commit().await?;
@@ -129,27 +136,18 @@ pub async fn update(db: &DatabaseConnection, user_id: i32, id: i32, input: Addre
     let txn = db.begin().await?;
     let existing = owned(&txn, user_id, id).await?;
     let old_kind = AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping);
+    let (kind, wants_default) = (input.kind, input.is_default);
     address::ActiveModel {
         id: Unchanged(id),
-        kind: Set(input.kind.as_str().to_owned()),
-        full_name: Set(input.full_name),
-        line1: Set(input.line1),
-        line2: Set(input.line2),
-        city: Set(input.city),
-        region: Set(input.region),
-        postal_code: Set(input.postal_code),
-        country: Set(input.country),
-        phone: Set(input.phone),
-        is_default: Set(existing.is_default && old_kind == input.kind),
-        updated_at: Set(Utc::now()),
-        ..Default::default()
+        is_default: Set(existing.is_default && old_kind == kind),
+        ..fields(input)
     }
     .update(&txn)
     .await?;
-    if input.is_default || !has_default(&txn, user_id, input.kind).await? {
-        make_sole_default(&txn, user_id, input.kind, id).await?;
+    if wants_default || !has_default(&txn, user_id, kind).await? {
+        make_sole_default(&txn, user_id, kind, id).await?;
     }
-    if old_kind != input.kind {
+    if old_kind != kind {
         promote_newest(&txn, user_id, old_kind).await?;
     }
     let saved = owned(&txn, user_id, id).await?;
