@@ -11,6 +11,8 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod simulator;
 
 pub use app::{App, shell};
 
