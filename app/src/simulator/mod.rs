@@ -4,5 +4,6 @@
 //! The rules follow what AWS EC2 Auto Scaling and the Kubernetes HPA document (see
 //! `../shared/notes/autoscaling-semantics.md` in the project's research notes).
 
+pub mod alarm;
 pub mod hpa;
 pub mod step_scaling;
