@@ -5,5 +5,6 @@
 //! `../shared/notes/autoscaling-semantics.md` in the project's research notes).
 
 pub mod alarm;
+pub mod fleet;
 pub mod hpa;
 pub mod step_scaling;
