@@ -30,6 +30,17 @@ pub struct FleetConfig {
     pub scale_in_cpu: f64,
     /// Requests per second one instance serves at 100 % CPU.
     pub instance_capacity_rps: f64,
+    /// Target tracking on active users per InService instance (the seeds' "4+ users" rule)…
+    pub users_per_instance: f64,
+    /// …which takes part from this many active users on.
+    pub users_policy_from: u32,
+}
+
+/// What the fleet serves at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Demand {
+    pub rps: f64,
+    pub active_users: u32,
 }
 
 impl Default for FleetConfig {
@@ -46,6 +57,8 @@ impl Default for FleetConfig {
             scale_out_cpu: 70.0,
             scale_in_cpu: 30.0,
             instance_capacity_rps: 100.0,
+            users_per_instance: 2.0,
+            users_policy_from: 4,
         }
     }
 }
@@ -164,6 +177,8 @@ pub struct Fleet {
     next_period: f64,
     /// CPU of the non-warming InService instances in the current period, for the alarms.
     period_cpu: Vec<f64>,
+    /// Active users last seen in the current period.
+    period_users: u32,
 }
 
 impl Fleet {
@@ -199,6 +214,7 @@ impl Fleet {
             rng: Rng::new(seed),
             next_period: now + config.period_secs,
             period_cpu: Vec::new(),
+            period_users: 0,
             config,
         };
         for _ in 0..fleet.desired {
@@ -264,14 +280,15 @@ impl Fleet {
         self.actual = actual;
     }
 
-    /// Advances the group to `now` under `load_rps`.
-    pub fn step(&mut self, now: f64, load_rps: f64) -> Vec<Event> {
+    /// Advances the group to `now` under `demand`.
+    pub fn step(&mut self, now: f64, demand: Demand) -> Vec<Event> {
         let mut events = Vec::new();
         self.advance_lifecycles(now);
         self.replace_unhealthy(now, &mut events);
-        if let Some(cpu) = self.metric_cpu(load_rps, now) {
+        if let Some(cpu) = self.metric_cpu(demand.rps, now) {
             self.period_cpu.push(cpu);
         }
+        self.period_users = demand.active_users;
         while now >= self.next_period {
             self.next_period += self.config.period_secs;
             self.end_period(now, &mut events);
@@ -336,33 +353,43 @@ impl Fleet {
                 events.push(Event::AlarmStateChange { alarm: alarm.config.name.clone(), state });
             }
         }
-        let Some(cpu) = datapoint else { return };
-        // Launching and warming instances count toward capacity already: the step applies to
+        // Launching and warming instances count toward capacity already: a CPU step applies to
         // the warmed-up part, so a breach that stays in one step while they warm asks for the
         // same capacity again (no new activity), while a higher step adds the difference.
         let warming =
             self.live().filter(|i| i.state == Lifecycle::Pending || i.warming(now, self.config.warmup_secs)).count();
         let warmed = self.desired.saturating_sub(warming as u32);
-        let mut target = self.desired;
-        if self.high_cpu.state == AlarmState::Alarm {
-            if let Some(out) = self.scale_out.desired_capacity(warmed, cpu, self.config.min, self.config.max) {
-                target = target.max(out);
-            }
-        } else if self.low_cpu.state == AlarmState::Alarm
-            && warming == 0
-            && let Some(scaled_in) = self.scale_in.desired_capacity(self.desired, cpu, self.config.min, self.config.max)
-        {
-            target = scaled_in;
-        }
+        let (min, max) = (self.config.min, self.config.max);
+        let cpu_out = datapoint
+            .filter(|_| self.high_cpu.state == AlarmState::Alarm)
+            .and_then(|cpu| self.scale_out.desired_capacity(warmed, cpu, min, max));
+        let cpu_in = datapoint
+            .filter(|_| self.low_cpu.state == AlarmState::Alarm)
+            .and_then(|cpu| self.scale_in.desired_capacity(self.desired, cpu, min, max));
+        let users = self.period_users;
+        let users_wanted = (users >= self.config.users_policy_from)
+            .then(|| ((f64::from(users) / self.config.users_per_instance).ceil() as u32).clamp(min, max));
+
+        // Any policy may scale out; scale-in needs every policy to agree and no instance warming.
+        // Either way the largest capacity asked for wins.
+        let out = [cpu_out, users_wanted].into_iter().flatten().filter(|&c| c > self.desired).max();
+        let users_agree = users_wanted.is_none_or(|wanted| wanted < self.desired);
+        let (target, cause) = if let Some(out) = out {
+            let by_users = users_wanted == Some(out) && cpu_out.is_none_or(|c| c < out);
+            let cause = if by_users {
+                format!("{users} active users at {} per instance", self.config.users_per_instance)
+            } else {
+                format!("CPU {:.0} % with alarm cpu-high in ALARM", datapoint.unwrap_or_default())
+            };
+            (out, cause)
+        } else if let Some(scaled_in) = cpu_in.filter(|_| warming == 0 && users_agree) {
+            let target = scaled_in.max(users_wanted.unwrap_or(0)).clamp(min, max);
+            (target, format!("CPU {:.0} % with alarm cpu-low in ALARM", datapoint.unwrap_or_default()))
+        } else {
+            (self.desired, String::new())
+        };
         if target != self.desired {
-            events.push(Event::DesiredCapacityChange {
-                from: self.desired,
-                to: target,
-                cause: format!(
-                    "CPU {cpu:.0} % with alarm {} in ALARM",
-                    if target > self.desired { "cpu-high" } else { "cpu-low" }
-                ),
-            });
+            events.push(Event::DesiredCapacityChange { from: self.desired, to: target, cause });
             self.desired = target;
         }
     }
@@ -425,9 +452,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn rps(rps: f64) -> Demand {
+        Demand { rps, active_users: 0 }
+    }
+
     /// Runs the fleet for `secs` seconds at one-second steps under `load`, returning all events.
     fn run(fleet: &mut Fleet, from: f64, secs: u32, load: f64) -> Vec<Event> {
-        (1..=secs).flat_map(|s| fleet.step(from + f64::from(s), load)).collect()
+        (1..=secs).flat_map(|s| fleet.step(from + f64::from(s), rps(load))).collect()
     }
 
     #[test]
@@ -472,7 +503,7 @@ mod tests {
         // A warming instance alone gives no datapoint.
         let mut fresh = Fleet::new(FleetConfig { desired: 0, min: 0, ..FleetConfig::default() }, 1, 0.0);
         fresh.desired = 1;
-        fresh.step(1.0, 50.0);
+        fresh.step(1.0, rps(50.0));
         assert_eq!(fresh.metric_cpu(50.0, 50.0), None);
     }
 
@@ -490,13 +521,37 @@ mod tests {
         for _ in 0..3 {
             fleet.fail_instance();
         }
-        let events = fleet.step(1.0, 500.0);
+        let events = fleet.step(1.0, rps(500.0));
         let terminated = events.iter().filter(|e| e.name() == "autoscaling:EC2_INSTANCE_TERMINATE").count();
         assert_eq!(terminated, 1, "10 % of 10 is one at a time");
         assert_eq!(events.iter().filter(|e| e.name() == "autoscaling:EC2_INSTANCE_LAUNCH").count(), 1);
         run(&mut fleet, 1.0, 300, 500.0);
         assert!(fleet.instances.iter().filter(|i| i.state == Lifecycle::InService).all(|i| i.healthy));
         assert_eq!(fleet.in_service(), 10);
+    }
+
+    #[test]
+    fn active_users_scale_out_from_four_on_and_hold_off_scale_in_until_cpu_agrees() {
+        let mut fleet = Fleet::new(FleetConfig::default(), 9, 0.0);
+        let quiet = |users| Demand { rps: 20.0, active_users: users };
+        // Three users: the users policy does not take part yet.
+        (1..=61).for_each(|s| drop(fleet.step(f64::from(s), quiet(3))));
+        assert_eq!(fleet.desired, 2);
+        // Nine users at two per instance: ceil(9 / 2) = 5, though CPU is low.
+        let events: Vec<Event> = (62..=121).flat_map(|s| fleet.step(f64::from(s), quiet(9))).collect();
+        assert_eq!(fleet.desired, 5);
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::DesiredCapacityChange { cause, .. } if cause.contains("9 active users")))
+        );
+        // CPU stays low and the alarm is in ALARM, but the users policy still wants 5: no scale-in.
+        (122..=900).for_each(|s| drop(fleet.step(f64::from(s), quiet(9))));
+        assert_eq!(fleet.low_cpu.state, AlarmState::Alarm);
+        assert_eq!(fleet.desired, 5);
+        // Users leave: both agree, one step at a time down to the minimum.
+        (901..=2400).for_each(|s| drop(fleet.step(f64::from(s), quiet(0))));
+        assert_eq!(fleet.desired, 2);
     }
 
     #[test]
@@ -519,7 +574,7 @@ mod tests {
                     fleet.fail_instance();
                 }
                 let load = if (300..600).contains(&s) { 600.0 } else { 120.0 };
-                log.extend(fleet.step(f64::from(s), load));
+                log.extend(fleet.step(f64::from(s), rps(load)));
             }
             (log, fleet.desired)
         };
@@ -532,6 +587,7 @@ mod tests {
         fn desired_capacity_stays_within_limits_and_never_drops_while_warming(
             loads in proptest::collection::vec(0.0f64..2000.0, 1..40),
             seed in 0u64..1000,
+            users in 0u32..40,
         ) {
             let mut fleet = Fleet::new(FleetConfig::default(), seed, 0.0);
             let mut now = 0.0;
@@ -540,7 +596,7 @@ mod tests {
                     now += 1.0;
                     let warming = fleet.any_warming(now);
                     let before = fleet.desired;
-                    fleet.step(now, load);
+                    fleet.step(now, Demand { rps: load, active_users: users });
                     prop_assert!((2..=10).contains(&fleet.desired));
                     prop_assert!(!(warming && fleet.desired < before), "scale-in during warm-up at {now}");
                 }
