@@ -7,6 +7,7 @@ pub mod app;
 pub mod components;
 pub mod error;
 pub mod listing;
+pub mod metrics;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -7,4 +7,6 @@
 pub mod alarm;
 pub mod fleet;
 pub mod hpa;
+pub mod load;
+pub mod simulation;
 pub mod step_scaling;

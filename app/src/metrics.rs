@@ -1,0 +1,50 @@
+//! What the monitoring page shows: one snapshot of the simulated fleet, shared by the server
+//! (which produces it) and the browser (which draws it).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Seconds of simulated time since the simulation started.
+    pub sim_time: f64,
+    /// How many simulated seconds pass per real second.
+    pub time_scale: f64,
+    pub requests_per_sec: f64,
+    pub active_users: u32,
+    /// Average CPU of the in-service instances, in percent.
+    pub cpu_percent: f64,
+    pub latency_p50_ms: f64,
+    pub latency_p95_ms: f64,
+    pub fleet: FleetView,
+    pub hpa: HpaView,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FleetView {
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+    pub pending: u32,
+    pub in_service: u32,
+    pub terminating: u32,
+    pub unhealthy: u32,
+    /// CloudWatch spelling: OK, ALARM, INSUFFICIENT_DATA.
+    pub high_cpu_alarm: String,
+    pub low_cpu_alarm: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HpaView {
+    pub replicas: u32,
+    pub recommended: u32,
+    pub reason: String,
+}
+
+/// One line of the event log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventView {
+    pub sim_time: f64,
+    /// e.g. `autoscaling:EC2_INSTANCE_LAUNCH`.
+    pub name: String,
+    pub detail: String,
+}
