@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod health;
+pub mod live;
 pub mod middleware;
 pub mod security;
 pub mod seo;

@@ -1,6 +1,6 @@
 use crate::{
     config::{Environment, Settings, redact_password},
-    health,
+    health, live,
     middleware::server_fn_error_status,
     security::{self, SecurityPolicy},
     seo,
@@ -10,13 +10,14 @@ use app::{
     App,
     server::{
         auth::Backend,
-        database,
+        database, monitoring,
         password::PasswordHasher,
         services::{accounts, activity},
         session_store::DbSessionStore,
         state::AppState,
     },
     shell,
+    simulator::simulation::SimulationConfig,
 };
 use axum::{Router, http::Request, routing::get};
 use leptos::config::{Env, LeptosOptions};
@@ -92,7 +93,8 @@ impl Application {
             .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
             .build();
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
-        let state = AppState { leptos_options, db: db.clone(), public_origin, hasher };
+        let simulator = monitoring::spawn(SimulationConfig::default(), db.clone());
+        let state = AppState { leptos_options, db: db.clone(), public_origin, hasher, simulator };
 
         let policy = SecurityPolicy {
             public_origin: state.public_origin.as_str().into(),
@@ -213,11 +215,13 @@ pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPo
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(state.simulator.traffic.clone(), live::count_requests))
         .layer(axum::middleware::from_fn_with_state(tracker, sessions::track_sessions))
         .layer(auth)
         .layer(axum::middleware::from_fn_with_state(client_ips, sessions::record_client_ip))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/monitoring/stream", get(live::stream))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), assets(pkg_dir))
         .nest_service("/images", assets(site_root.join("images")))
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::csrf_guard))

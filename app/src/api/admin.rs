@@ -14,3 +14,22 @@ pub async fn active_users(minutes: u32) -> Result<u64, AppError> {
     }
     activity::active_users(&db()?, i64::from(minutes), chrono::Utc::now()).await
 }
+
+/// The monitoring page's admin controls: `spike`, `fail`, `drift` or `reset`.
+#[server(endpoint = "simulator_control")]
+pub async fn simulator_control(action: String) -> Result<(), AppError> {
+    use crate::server::{auth::require_admin, monitoring::Command, state::simulator};
+    let admin = require_admin()?;
+    let command = match action.as_str() {
+        "spike" => Command::InjectSpike,
+        "fail" => Command::FailInstance,
+        "drift" => Command::CauseDrift,
+        "reset" => Command::Reset,
+        _ => return Err(AppError::validation("action", "Choose spike, fail, drift or reset.")),
+    };
+    if !simulator()?.send(command).await {
+        return Err(AppError::Unavailable);
+    }
+    tracing::info!(user_id = admin.id, ?command, "simulator control");
+    Ok(())
+}

@@ -1,4 +1,7 @@
-use crate::{error::AppError, server::password::PasswordHasher};
+use crate::{
+    error::AppError,
+    server::{monitoring::SimulatorHandle, password::PasswordHasher},
+};
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
@@ -13,6 +16,8 @@ pub struct AppState {
     pub public_origin: String,
     /// Shared by sign-in, registration and password changes, so its permits bound them all.
     pub hasher: PasswordHasher,
+    /// The auto-scaling simulator running in this process.
+    pub simulator: SimulatorHandle,
 }
 
 pub fn app_state() -> Result<AppState, AppError> {
@@ -26,4 +31,8 @@ pub fn db() -> Result<DatabaseConnection, AppError> {
 
 pub fn hasher() -> Result<PasswordHasher, AppError> {
     app_state().map(|state| state.hasher)
+}
+
+pub fn simulator() -> Result<SimulatorHandle, AppError> {
+    app_state().map(|state| state.simulator)
 }

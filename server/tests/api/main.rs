@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod catalog;
 mod health;
+mod monitoring;
 mod pages;
 mod security;
 mod server_functions;

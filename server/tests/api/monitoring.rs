@@ -1,0 +1,82 @@
+//! The simulator's live stream and its admin controls, over HTTP.
+
+use crate::{app_test, helpers::TestApp};
+use std::time::{Duration, Instant};
+
+/// Reads `count` frames from the monitoring stream, or fails after `limit`.
+async fn frames(app: &TestApp, count: usize, limit: Duration) -> Vec<serde_json::Value> {
+    let started = Instant::now();
+    let mut response = app.get("/monitoring/stream").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let (mut buffer, mut frames) = (String::new(), Vec::new());
+    while frames.len() < count {
+        let remaining = limit.checked_sub(started.elapsed()).expect("frames arrived in time");
+        let chunk = tokio::time::timeout(remaining, response.chunk()).await.expect("a frame in time").unwrap();
+        buffer.push_str(&String::from_utf8_lossy(&chunk.expect("the stream stays open")));
+        while let Some(end) = buffer.find("\n\n") {
+            let message: String = buffer.drain(..end + 2).collect();
+            if let Some(data) = message.lines().find_map(|line| line.strip_prefix("data: ")) {
+                frames.push(serde_json::from_str(data).unwrap());
+            }
+        }
+    }
+    frames
+}
+
+app_test!(the_stream_delivers_at_least_five_snapshots_in_five_seconds, |app| async move {
+    let frames = frames(&app, 5, Duration::from_secs(5)).await;
+    let times: Vec<f64> = frames.iter().map(|f| f["snapshot"]["sim_time"].as_f64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    assert!(times.last() > times.first(), "simulated time moves: {times:?}");
+    let fleet = &frames[4]["snapshot"]["fleet"];
+    assert_eq!((fleet["min"].as_u64(), fleet["max"].as_u64()), (Some(2), Some(10)));
+});
+
+app_test!(two_viewers_watch_the_same_simulation, |app| async move {
+    let (first, second) =
+        tokio::join!(frames(&app, 4, Duration::from_secs(5)), frames(&app, 4, Duration::from_secs(5)));
+    let shared: Vec<_> = first
+        .iter()
+        .filter(|frame| second.iter().any(|other| other["snapshot"]["sim_time"] == frame["snapshot"]["sim_time"]))
+        .collect();
+    assert!(!shared.is_empty(), "the viewers saw no common moment");
+    for frame in shared {
+        let twin = second.iter().find(|other| other["snapshot"]["sim_time"] == frame["snapshot"]["sim_time"]).unwrap();
+        assert_eq!(frame["snapshot"], twin["snapshot"]);
+    }
+});
+
+app_test!(another_sites_page_cannot_read_the_stream, |app| async move {
+    let response =
+        app.client.get(format!("{}/monitoring/stream", app.address)).header("origin", "http://evil.example").send();
+    assert_eq!(response.await.unwrap().status(), 403);
+});
+
+app_test!(only_admins_can_use_the_simulator_controls, |app| async move {
+    assert_eq!(app.call("simulator_control", "action=spike").await.status(), 401);
+    let password = "velvet+lantern+across+quiet+harbours";
+    let registered = app.call("register", &format!("name=Ada&email=ada%40example.com&password={password}")).await;
+    assert_eq!(registered.status(), 200);
+    assert_eq!(app.call("simulator_control", "action=spike").await.status(), 403);
+
+    let hasher = app::server::password::PasswordHasher::new(1);
+    app::server::services::accounts::ensure_admin(
+        &app.db.db,
+        &hasher,
+        "Ops",
+        "ops@example.com",
+        "velvet lantern across quiet harbours",
+    )
+    .await
+    .unwrap();
+    let signed_in = app.call("sign_in", &format!("email=ops%40example.com&password={password}")).await;
+    assert_eq!(signed_in.status(), 200);
+    let before = frames(&app, 1, Duration::from_secs(5)).await[0]["snapshot"]["requests_per_sec"].as_f64().unwrap();
+    assert_eq!(app.call("simulator_control", "action=spike").await.status(), 200);
+    assert_eq!(app.call("simulator_control", "action=explode").await.status(), 422);
+    let after = frames(&app, 3, Duration::from_secs(5)).await;
+    let last = after.last().unwrap();
+    assert!(last["snapshot"]["requests_per_sec"].as_f64().unwrap() > before + 400.0, "{before} → {last}");
+    assert!(last["events"].as_array().unwrap().iter().any(|e| e["name"] == "control:TRAFFIC_SPIKE"));
+});
