@@ -37,6 +37,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     /// An admin account to create or promote at start-up.
     pub bootstrap_admin: Option<AdminBootstrap>,
+    /// Opens `/metrics` to scrapers that are not on loopback.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +149,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("ADMIN_EMAIL", "(none)", "with ADMIN_PASSWORD: create or promote this admin at start-up"),
     ("ADMIN_PASSWORD", "(none)", "the bootstrap admin's password (15+ characters)"),
     ("ADMIN_NAME", "Administrator", "the bootstrap admin's name"),
+    ("METRICS_TOKEN", "(none)", "bearer token for /metrics from other hosts (loopback needs none)"),
 ];
 
 impl Settings {
@@ -221,7 +224,13 @@ impl Settings {
             (None, Some(_)) => return Err(invalid("ADMIN_EMAIL", "", "set together with ADMIN_PASSWORD")),
         };
 
+        let metrics_token = lookup("METRICS_TOKEN").filter(|token| !token.is_empty());
+        if metrics_token.as_ref().is_some_and(|token| token.len() < 16) {
+            return Err(invalid("METRICS_TOKEN", "(hidden)", "at least 16 characters"));
+        }
+
         Ok(Self {
+            metrics_token,
             sessions,
             trusted_proxies,
             bootstrap_admin,
@@ -336,6 +345,9 @@ mod tests {
         assert_eq!(settings(&[("PUBLIC_ORIGIN", "shop.example.com")]).unwrap_err().var, "PUBLIC_ORIGIN");
         assert_eq!(settings(&[("PUBLIC_ORIGIN", "https://x.com/path")]).unwrap_err().var, "PUBLIC_ORIGIN");
         assert_eq!(settings(&[("SEED_CATALOG", "maybe")]).unwrap_err().var, "SEED_CATALOG");
+        let short_token = settings(&[("METRICS_TOKEN", "hunter2")]).unwrap_err();
+        assert_eq!(short_token.var, "METRICS_TOKEN");
+        assert!(!short_token.to_string().contains("hunter2"), "tokens never appear in errors");
     }
 
     #[test]

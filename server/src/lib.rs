@@ -5,6 +5,7 @@ pub mod config;
 pub mod health;
 pub mod live;
 pub mod middleware;
+pub mod prometheus;
 pub mod security;
 pub mod seo;
 pub mod sessions;

@@ -18,6 +18,8 @@ pub const MAX_REQUEST_BODY: usize = 64 * 1024;
 pub struct SecurityPolicy {
     pub public_origin: Arc<str>,
     pub production: bool,
+    /// Bearer token that opens `/metrics` to non-loopback scrapers.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 /// Refuses state-changing requests a browser sent on behalf of another site. Browsers send

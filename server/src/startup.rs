@@ -2,6 +2,7 @@ use crate::{
     config::{Environment, Settings, redact_password},
     health, live,
     middleware::server_fn_error_status,
+    prometheus::{self, HttpMetrics, MetricsEndpoint},
     security::{self, SecurityPolicy},
     seo,
     sessions::{self, ActivityTracker, ClientIpPolicy},
@@ -99,6 +100,7 @@ impl Application {
         let policy = SecurityPolicy {
             public_origin: state.public_origin.as_str().into(),
             production: settings.environment == Environment::Prod,
+            metrics_token: settings.metrics_token.as_deref().map(Arc::from),
         };
         let sessions = SessionPolicy {
             settings: settings.sessions.clone(),
@@ -204,6 +206,9 @@ pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPo
     let auth = sessions::auth_layer(state.db.clone(), backend, &session_policy.settings, policy.production);
     let tracker = ActivityTracker::new(state.db.clone(), &session_policy.settings);
     let client_ips = ClientIpPolicy { trusted_proxies: session_policy.trusted_proxies.clone() };
+    let http_metrics = Arc::new(HttpMetrics::default());
+    let metrics_endpoint =
+        MetricsEndpoint { http: http_metrics.clone(), state: state.clone(), token: policy.metrics_token.clone() };
     // Probes and built assets skip the session layers: they need no user, and loading the
     // session for every wasm, CSS and image request would cost database queries for nothing.
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
@@ -222,8 +227,10 @@ pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPo
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/monitoring/stream", get(live::stream))
+        .route("/metrics", get(prometheus::metrics).with_state(metrics_endpoint))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), assets(pkg_dir))
         .nest_service("/images", assets(site_root.join("images")))
+        .layer(axum::middleware::from_fn_with_state(http_metrics, prometheus::observe_requests))
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::csrf_guard))
         .layer(RequestBodyLimitLayer::new(security::MAX_REQUEST_BODY))
         .layer(axum::middleware::from_fn_with_state(policy, security::security_headers))

@@ -80,3 +80,40 @@ app_test!(only_admins_can_use_the_simulator_controls, |app| async move {
     assert!(last["snapshot"]["requests_per_sec"].as_f64().unwrap() > before + 400.0, "{before} → {last}");
     assert!(last["events"].as_array().unwrap().iter().any(|e| e["name"] == "control:TRAFFIC_SPIKE"));
 });
+
+app_test!(prometheus_metrics_parse_and_count_requests_by_route, |app| async move {
+    assert_eq!(app.get("/products").await.status(), 200);
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+    let text = response.text().await.unwrap();
+    // Every line is a comment or `name{labels} value` with a number for value.
+    for line in text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()) {
+        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("no value: {line}"));
+        assert!(value.parse::<f64>().is_ok() || value == "+Inf", "bad value in {line}");
+        let name = series.split('{').next().unwrap();
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "bad name in {line}");
+        assert_eq!(series.contains('{'), series.ends_with('}'), "bad labels in {line}");
+    }
+    assert!(text.contains("cloudscale_http_requests_total{route=\"/products\",status=\"200\"} 1"), "{text}");
+    assert!(text.contains("cloudscale_http_request_duration_seconds_count{route=\"/products\"} 1"));
+    for gauge in ["cloudscale_db_pool_connections", "cloudscale_sessions_active", "cloudscale_sim_desired_capacity"] {
+        assert!(text.contains(&format!("\n{gauge} ")), "{gauge} missing");
+    }
+});
+
+#[tokio::test]
+async fn metrics_from_another_host_need_the_token() {
+    // The test client is on loopback, so a wrong token is what proves the check runs.
+    let app = crate::helpers::spawn_app_with(
+        app::server::testing::Backend::Sqlite,
+        &[("METRICS_TOKEN", "a-scraper-token-of-some-length")],
+    )
+    .await
+    .unwrap();
+    let with = |token: &str| {
+        app.client.get(format!("{}/metrics", app.address)).header("authorization", format!("Bearer {token}")).send()
+    };
+    assert_eq!(with("a-scraper-token-of-some-length").await.unwrap().status(), 200);
+    assert_eq!(with("wrong-token-of-the-same-size!!").await.unwrap().status(), 403);
+}
