@@ -28,6 +28,9 @@ pub struct FleetView {
     pub in_service: u32,
     pub terminating: u32,
     pub unhealthy: u32,
+    /// Which scaling policy type drives the CPU metric ("step scaling", ...).
+    #[serde(default)]
+    pub policy: String,
     /// CloudWatch spelling: OK, ALARM, INSUFFICIENT_DATA.
     pub high_cpu_alarm: String,
     pub low_cpu_alarm: String,
@@ -48,3 +51,29 @@ pub struct EventView {
     pub name: String,
     pub detail: String,
 }
+
+/// One message of the live stream: the latest snapshot and the recent events, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub snapshot: Snapshot,
+    pub events: Vec<EventView>,
+}
+
+/// What the monitoring page starts from: the recent history, oldest first, and the event log,
+/// newest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub history: Vec<Snapshot>,
+    pub events: Vec<EventView>,
+}
+
+impl Overview {
+    pub fn latest(&self) -> Option<&Snapshot> {
+        self.history.last()
+    }
+}
+
+/// How many snapshots the page's charts hold: three minutes of frames at two a second.
+pub const HISTORY_LEN: usize = 360;
+/// How many events the page's log shows.
+pub const EVENT_LOG_LEN: usize = 50;

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_catalog;
 mod m20261122_000002_product_search;
 mod m20261122_000003_create_accounts;
+mod m20261123_000004_create_monitoring;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_catalog::Migration),
             Box::new(m20261122_000002_product_search::Migration),
             Box::new(m20261122_000003_create_accounts::Migration),
+            Box::new(m20261123_000004_create_monitoring::Migration),
         ]
     }
 }

@@ -3,7 +3,10 @@
 //! Every setting has a default that runs the shop locally; a bad value stops start-up with a
 //! message naming the variable, the value and what was expected.
 
-use app::server::database::DatabaseSettings;
+use app::{
+    server::database::DatabaseSettings,
+    simulator::{fleet::ScalingMode, simulation::SimulationConfig},
+};
 use std::{
     net::{IpAddr, SocketAddr},
     path::PathBuf,
@@ -39,6 +42,8 @@ pub struct Settings {
     pub bootstrap_admin: Option<AdminBootstrap>,
     /// Opens `/metrics` to scrapers that are not on loopback.
     pub metrics_token: Option<String>,
+    /// The auto-scaling simulator: policy type and time scale (the rest is the policy file).
+    pub simulation: SimulationConfig,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,6 +155,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("ADMIN_PASSWORD", "(none)", "the bootstrap admin's password (15+ characters)"),
     ("ADMIN_NAME", "Administrator", "the bootstrap admin's name"),
     ("METRICS_TOKEN", "(none)", "bearer token for /metrics from other hosts (loopback needs none)"),
+    ("SCALING_POLICY", "step", "the simulator's CPU policy: step, simple or target-tracking"),
+    ("SIM_TIME_SCALE", "10", "simulated seconds per real second on the metrics page (1-600)"),
 ];
 
 impl Settings {
@@ -229,7 +236,17 @@ impl Settings {
             return Err(invalid("METRICS_TOKEN", "(hidden)", "at least 16 characters"));
         }
 
+        let mut simulation = SimulationConfig::default();
+        simulation.fleet.mode = match get("SCALING_POLICY").as_deref() {
+            None | Some("step") => ScalingMode::Step,
+            Some("simple") => ScalingMode::simple(),
+            Some("target-tracking") => ScalingMode::target_tracking(),
+            Some(other) => return Err(invalid("SCALING_POLICY", other, "step, simple or target-tracking")),
+        };
+        simulation.time_scale = f64::from(ranged("SIM_TIME_SCALE", get("SIM_TIME_SCALE"), 10, 1..=600)?);
+
         Ok(Self {
+            simulation,
             metrics_token,
             sessions,
             trusted_proxies,
@@ -348,6 +365,16 @@ mod tests {
         let short_token = settings(&[("METRICS_TOKEN", "hunter2")]).unwrap_err();
         assert_eq!(short_token.var, "METRICS_TOKEN");
         assert!(!short_token.to_string().contains("hunter2"), "tokens never appear in errors");
+    }
+
+    #[test]
+    fn the_scaling_policy_and_time_scale_are_read_and_checked() {
+        let s = settings(&[("SCALING_POLICY", "target-tracking"), ("SIM_TIME_SCALE", "60")]).unwrap();
+        assert!(matches!(s.simulation.fleet.mode, ScalingMode::TargetTracking { .. }));
+        assert_eq!(s.simulation.time_scale, 60.0);
+        assert_eq!(settings(&[]).unwrap().simulation.fleet.mode, ScalingMode::Step);
+        assert_eq!(settings(&[("SCALING_POLICY", "random")]).unwrap_err().var, "SCALING_POLICY");
+        assert_eq!(settings(&[("SIM_TIME_SCALE", "0")]).unwrap_err().var, "SIM_TIME_SCALE");
     }
 
     #[test]

@@ -18,7 +18,6 @@ use app::{
         state::AppState,
     },
     shell,
-    simulator::simulation::SimulationConfig,
 };
 use axum::{Router, http::Request, routing::get};
 use leptos::config::{Env, LeptosOptions};
@@ -94,7 +93,7 @@ impl Application {
             .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
             .build();
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
-        let simulator = monitoring::spawn(SimulationConfig::default(), db.clone());
+        let simulator = monitoring::spawn(settings.simulation.clone(), db.clone()).await;
         let state = AppState { leptos_options, db: db.clone(), public_origin, hasher, simulator };
 
         let policy = SecurityPolicy {

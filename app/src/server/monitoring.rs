@@ -2,17 +2,20 @@
 //! real time, fed by this server's own traffic and active users, and publishes each snapshot to
 //! any number of viewers. A `watch` channel holds only the latest frame, so a slow viewer skips
 //! ahead and never holds the others up. Admin controls arrive on a command channel.
+//!
+//! Recent snapshots stay in memory for the page's first render; every few seconds one is
+//! written to the database with the events, so a restart keeps the timeline.
 
 use crate::{
-    metrics::{EventView, Snapshot},
-    server::services::activity,
+    metrics::{EVENT_LOG_LEN, EventView, Frame, HISTORY_LEN, Overview, Snapshot},
+    server::services::{activity, timeline},
     simulator::simulation::{RealTraffic, Simulation, SimulationConfig},
 };
 use sea_orm::DatabaseConnection;
 use std::{
     collections::VecDeque,
     sync::{
-        Arc,
+        Arc, RwLock,
         atomic::{AtomicU64, Ordering},
     },
     time::{Duration, Instant},
@@ -22,18 +25,16 @@ use tokio::sync::{mpsc, watch};
 /// How often viewers get a new frame.
 pub const TICK: Duration = Duration::from_millis(500);
 /// Recent events kept in each frame.
-const EVENT_LOG: usize = 50;
+const EVENT_LOG: usize = EVENT_LOG_LEN;
+/// Every this many ticks (five seconds) one snapshot is stored.
+const PERSIST_EVERY_TICKS: u64 = 10;
+/// Stored timeline older than this is deleted (checked every ten minutes).
+const KEEP_TIMELINE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+const PRUNE_EVERY_TICKS: u64 = 1200;
 /// Active users are counted over this window, and re-read this often.
 const ACTIVE_WINDOW_MINUTES: i64 = 5;
 const ACTIVE_REFRESH: Duration = Duration::from_secs(5);
 const RATE_SMOOTHING_SECS: f64 = 5.0;
-
-/// What viewers receive: the latest snapshot and the recent events.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Frame {
-    pub snapshot: Snapshot,
-    pub events: Vec<EventView>,
-}
 
 /// The admin controls.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -65,10 +66,17 @@ impl TrafficMeter {
 pub struct SimulatorHandle {
     frames: watch::Receiver<Arc<Frame>>,
     commands: mpsc::Sender<Command>,
+    history: Arc<RwLock<VecDeque<Snapshot>>>,
     pub traffic: TrafficMeter,
 }
 
 impl SimulatorHandle {
+    /// The recent history (oldest first) and event log (newest first), for a page's first render.
+    pub fn overview(&self) -> Overview {
+        let history = self.history.read().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().cloned().collect();
+        Overview { history, events: self.latest().events.clone() }
+    }
+
     pub fn subscribe(&self) -> watch::Receiver<Arc<Frame>> {
         self.frames.clone()
     }
@@ -83,37 +91,100 @@ impl SimulatorHandle {
     }
 }
 
-/// Starts the simulator task; it stops when every handle is gone.
-pub fn spawn(config: SimulationConfig, db: DatabaseConnection) -> SimulatorHandle {
+/// Reloads the stored timeline, then starts the simulator task, whose clock carries on from
+/// it. The task stops when every handle is gone.
+pub async fn spawn(config: SimulationConfig, db: DatabaseConnection) -> SimulatorHandle {
     let traffic = TrafficMeter::default();
-    let mut simulation = Simulation::new(config.clone());
-    let first = Arc::new(Frame { snapshot: simulation.snapshot(RealTraffic::default()), events: Vec::new() });
+    let history = Arc::new(RwLock::new(VecDeque::with_capacity(HISTORY_LEN)));
+    let (simulation, events) = restore(&config, &db, &history).await;
+    let snapshot = history
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .back()
+        .cloned()
+        .unwrap_or_else(|| simulation.snapshot(RealTraffic::default()));
+    let first = Arc::new(Frame { snapshot, events: events.iter().cloned().collect() });
     let (frames_tx, frames) = watch::channel(first);
-    let (commands, mut commands_rx) = mpsc::channel(16);
-    let meter = traffic.clone();
-    tokio::spawn(async move {
+    let (commands, commands_rx) = mpsc::channel(16);
+    let task = Runtime { config, db, meter: traffic.clone(), frames: frames_tx, history: history.clone() };
+    tokio::spawn(task.run(simulation, events, commands_rx));
+    SimulatorHandle { frames, commands, history, traffic }
+}
+
+/// The snapshots stored within the span the charts show, and the latest events.
+async fn restore(
+    config: &SimulationConfig,
+    db: &DatabaseConnection,
+    history: &RwLock<VecDeque<Snapshot>>,
+) -> (Simulation, VecDeque<EventView>) {
+    let window = TICK * HISTORY_LEN as u32;
+    let since = chrono::Utc::now() - chrono::TimeDelta::from_std(window).unwrap_or_default();
+    let samples = timeline::recent_samples(db, since, HISTORY_LEN as u64).await.unwrap_or_else(|err| {
+        tracing::warn!(%err, "could not reload the monitoring history; starting afresh");
+        Vec::new()
+    });
+    let events = timeline::recent_events(db, EVENT_LOG as u64).await.unwrap_or_else(|err| {
+        tracing::warn!(%err, "could not reload the monitoring events");
+        Vec::new()
+    });
+    let resume_at = samples.last().map_or(0.0, |s| s.sim_time);
+    history.write().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(samples);
+    (Simulation::starting_at(config.clone(), resume_at), events.into())
+}
+
+struct Runtime {
+    config: SimulationConfig,
+    db: DatabaseConnection,
+    meter: TrafficMeter,
+    frames: watch::Sender<Arc<Frame>>,
+    history: Arc<RwLock<VecDeque<Snapshot>>>,
+}
+
+impl Runtime {
+    fn with_history(&self, change: impl FnOnce(&mut VecDeque<Snapshot>)) {
+        let mut history = self.history.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut history);
+        while history.len() > HISTORY_LEN {
+            history.pop_front();
+        }
+    }
+
+    async fn run(
+        self,
+        mut simulation: Simulation,
+        mut events: VecDeque<EventView>,
+        mut commands_rx: mpsc::Receiver<Command>,
+    ) {
+        let config = self.config.clone();
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + TICK, TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut real_rps = 0.0;
-        let mut events: VecDeque<EventView> = VecDeque::new();
-        let (mut last_tick, mut last_count) = (Instant::now(), meter.total());
+        let (mut last_tick, mut last_count) = (Instant::now(), self.meter.total());
         let mut active_users = 0u32;
         let mut active_read_at: Option<Instant> = None;
         let mut sim_seconds_owed = 0.0;
+        let mut unsaved: Vec<EventView> = Vec::new();
+        let mut ticks: u64 = 0;
         loop {
             tokio::select! {
                 _ = ticker.tick() => {}
                 command = commands_rx.recv() => match command {
-                    Some(command) => { apply(&mut simulation, &config, command, &mut events); continue; }
+                    Some(command) => {
+                        let event = apply(&mut simulation, &config, command);
+                        unsaved.push(event.clone());
+                        push_event(&mut events, event);
+                        continue;
+                    }
                     None => break,
                 },
             }
-            if frames_tx.is_closed() && commands_rx.is_closed() {
+            if self.frames.is_closed() && commands_rx.is_closed() {
                 break;
             }
+            ticks += 1;
             let elapsed = last_tick.elapsed().as_secs_f64().max(TICK.as_secs_f64() / 2.0);
             last_tick = Instant::now();
-            let count = meter.total();
+            let count = self.meter.total();
             // Smoothed over about five seconds, so one burst of clicks is not a storm.
             let instant_rps = count.saturating_sub(last_count) as f64 / elapsed;
             let weight = (elapsed / RATE_SMOOTHING_SECS).min(1.0);
@@ -121,7 +192,7 @@ pub fn spawn(config: SimulationConfig, db: DatabaseConnection) -> SimulatorHandl
             last_count = count;
             if active_read_at.is_none_or(|at| at.elapsed() >= ACTIVE_REFRESH) {
                 active_read_at = Some(Instant::now());
-                match activity::active_users(&db, ACTIVE_WINDOW_MINUTES, chrono::Utc::now()).await {
+                match activity::active_users(&self.db, ACTIVE_WINDOW_MINUTES, chrono::Utc::now()).await {
                     Ok(count) => active_users = u32::try_from(count).unwrap_or(u32::MAX),
                     Err(err) => tracing::warn!(%err, "could not count active users for the simulator"),
                 }
@@ -132,13 +203,43 @@ pub fn spawn(config: SimulationConfig, db: DatabaseConnection) -> SimulatorHandl
             let whole = sim_seconds_owed.floor();
             sim_seconds_owed -= whole;
             for event in simulation.advance(whole, real) {
+                unsaved.push(event.clone());
                 push_event(&mut events, event);
             }
-            let frame = Frame { snapshot: simulation.snapshot(real), events: events.iter().cloned().collect() };
-            frames_tx.send_replace(Arc::new(frame));
+            let snapshot = simulation.snapshot(real);
+            self.with_history(|history| history.push_back(snapshot.clone()));
+            if ticks.is_multiple_of(PERSIST_EVERY_TICKS) {
+                self.persist(&snapshot, &mut unsaved).await;
+            }
+            if ticks.is_multiple_of(PRUNE_EVERY_TICKS) {
+                match timeline::prune(&self.db, chrono::Utc::now() - KEEP_TIMELINE).await {
+                    Ok(removed) if removed > 0 => tracing::info!(removed, "pruned the monitoring timeline"),
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(%err, "could not prune the monitoring timeline"),
+                }
+            }
+            let frame = Frame { snapshot, events: events.iter().cloned().collect() };
+            self.frames.send_replace(Arc::new(frame));
         }
-    });
-    SimulatorHandle { frames, commands, traffic }
+    }
+
+    /// Stores one snapshot and the events since the last call. A database hiccup costs a gap
+    /// in the stored timeline, never the live one.
+    async fn persist(&self, snapshot: &Snapshot, unsaved: &mut Vec<EventView>) {
+        let now = chrono::Utc::now();
+        if let Err(err) = timeline::save_sample(&self.db, snapshot, now).await {
+            tracing::warn!(%err, "could not store a monitoring sample");
+        }
+        match timeline::save_events(&self.db, unsaved, now).await {
+            Ok(()) => unsaved.clear(),
+            // Keep them for the next try, but never let the backlog grow without bound.
+            Err(err) => {
+                tracing::warn!(%err, "could not store monitoring events");
+                let excess = unsaved.len().saturating_sub(EVENT_LOG);
+                unsaved.drain(..excess);
+            }
+        }
+    }
 }
 
 fn push_event(events: &mut VecDeque<EventView>, event: EventView) {
@@ -146,30 +247,31 @@ fn push_event(events: &mut VecDeque<EventView>, event: EventView) {
     events.truncate(EVENT_LOG);
 }
 
-fn apply(simulation: &mut Simulation, config: &SimulationConfig, command: Command, events: &mut VecDeque<EventView>) {
+/// Carries out one admin control and says what it did, for the event log.
+fn apply(simulation: &mut Simulation, config: &SimulationConfig, command: Command) -> EventView {
     let now = simulation.now();
     let note = |name: &str, detail: String| EventView { sim_time: now, name: name.to_owned(), detail };
     match command {
         Command::InjectSpike => {
             let extra = config.fleet.instance_capacity_rps * f64::from(config.fleet.max) * 0.6;
             simulation.inject_spike(extra, 600.0);
-            push_event(events, note("control:TRAFFIC_SPIKE", format!("+{extra:.0} requests/s for 10 minutes")));
+            note("control:TRAFFIC_SPIKE", format!("+{extra:.0} requests/s for 10 minutes"))
         }
         Command::FailInstance => {
             let detail = match simulation.fleet.fail_instance() {
                 Some(instance) => format!("{instance} stops answering health checks"),
                 None => "no healthy instance to fail".to_owned(),
             };
-            push_event(events, note("control:INSTANCE_FAILURE", detail));
+            note("control:INSTANCE_FAILURE", detail)
         }
         Command::CauseDrift => {
             simulation.fleet.drift(crate::simulator::fleet::Limits { min: 1, max: 1 });
-            push_event(events, note("control:MANUAL_CHANGE", "max size set to 1 outside the configuration".into()));
+            note("control:MANUAL_CHANGE", "max size set to 1 outside the configuration".into())
         }
         Command::Reset => {
-            *simulation = Simulation::new(config.clone());
-            events.clear();
-            push_event(events, note("control:RESET", "the simulation starts over".into()));
+            // The clock runs on, so the charts show the reset rather than jumping back to zero.
+            *simulation = Simulation::starting_at(config.clone(), now);
+            note("control:RESET", "the group, its alarms and the load start over".into())
         }
     }
 }

@@ -7,12 +7,49 @@
 
 use super::{
     alarm::{Alarm, AlarmConfig, AlarmState, Comparison, MissingData},
+    policy::policy,
     step_scaling::{Adjustment, Step, StepPolicy},
 };
 
-/// The group's limits and timings. The defaults are the numbers the deploy's Terraform uses.
+/// How the CPU metric drives capacity: AWS's three policy types.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ScalingMode {
+    /// Step policies on the cpu-high and cpu-low alarms. No cooldown: AWS keeps responding to
+    /// alarms during activities, and warming capacity counts toward the next step.
+    Step,
+    /// One instance per alarm, then no further simple-scaling activity until `cooldown_secs`
+    /// after the launch or termination it started has finished.
+    Simple { cooldown_secs: f64 },
+    /// Keeps average CPU near `target_cpu`: desired = ceil(current × CPU / target), on the
+    /// alarms AWS creates for it (3 of 3 periods above the target, 15 of 15 below 90 % of it).
+    TargetTracking { target_cpu: f64 },
+}
+
+impl ScalingMode {
+    /// Simple scaling with the policy file's cooldown.
+    pub fn simple() -> Self {
+        Self::Simple { cooldown_secs: policy().simple_scaling_cooldown_seconds }
+    }
+
+    /// Target tracking on the policy file's CPU target.
+    pub fn target_tracking() -> Self {
+        Self::TargetTracking { target_cpu: policy().target_cpu_percent }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Step => "step scaling",
+            Self::Simple { .. } => "simple scaling",
+            Self::TargetTracking { .. } => "target tracking",
+        }
+    }
+}
+
+/// The group's limits and timings. The defaults come from `app/policy/autoscaling.json`, the
+/// file the deploy's Terraform reads too.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FleetConfig {
+    pub mode: ScalingMode,
     pub min: u32,
     pub max: u32,
     pub desired: u32,
@@ -24,8 +61,10 @@ pub struct FleetConfig {
     pub health_grace_secs: f64,
     /// Seconds a terminating instance drains before it is gone.
     pub drain_secs: f64,
-    /// CloudWatch period for the CPU alarms.
+    /// CloudWatch period for the CPU alarms…
     pub period_secs: f64,
+    /// …and how many consecutive periods must breach (step and simple scaling).
+    pub evaluation_periods: u32,
     pub scale_out_cpu: f64,
     pub scale_in_cpu: f64,
     /// Requests per second one instance serves at 100 % CPU.
@@ -45,17 +84,20 @@ pub struct Demand {
 
 impl Default for FleetConfig {
     fn default() -> Self {
+        let policy = policy();
         Self {
-            min: 2,
-            max: 10,
-            desired: 2,
+            mode: ScalingMode::Step,
+            min: policy.min_size,
+            max: policy.max_size,
+            desired: policy.desired_capacity,
             launch_secs: 40.0,
-            warmup_secs: 120.0,
-            health_grace_secs: 120.0,
+            warmup_secs: policy.instance_warmup_seconds,
+            health_grace_secs: policy.health_check_grace_period_seconds,
             drain_secs: 30.0,
-            period_secs: 60.0,
-            scale_out_cpu: 70.0,
-            scale_in_cpu: 30.0,
+            period_secs: policy.alarm_period_seconds,
+            evaluation_periods: policy.alarm_evaluation_periods,
+            scale_out_cpu: policy.scale_out_cpu_percent,
+            scale_in_cpu: policy.scale_in_cpu_percent,
             instance_capacity_rps: 100.0,
             users_per_instance: 2.0,
             users_policy_from: 4,
@@ -179,26 +221,40 @@ pub struct Fleet {
     period_cpu: Vec<f64>,
     /// Active users last seen in the current period.
     period_users: u32,
+    /// Simple scaling only: set while the activity it started runs, then the cooldown's end.
+    simple_activity_running: bool,
+    cooldown_until: f64,
 }
 
 impl Fleet {
     /// A group at its desired capacity, every instance in service and warmed up at `now`.
     pub fn new(config: FleetConfig, seed: u64, now: f64) -> Self {
-        let alarm = |name: &str, threshold, comparison| {
+        let alarm = |name: &str, threshold, comparison, periods: u32| {
+            let periods = periods.max(1) as usize;
             Alarm::new(AlarmConfig {
                 name: name.into(),
                 threshold,
                 comparison,
-                evaluation_periods: 2,
-                datapoints_to_alarm: 2,
+                evaluation_periods: periods,
+                datapoints_to_alarm: periods,
                 missing_data: MissingData::Missing,
             })
+        };
+        let (high_cpu, low_cpu) = match config.mode {
+            ScalingMode::TargetTracking { target_cpu } => (
+                alarm("TargetTracking-AlarmHigh", target_cpu, Comparison::GreaterThanThreshold, 3),
+                alarm("TargetTracking-AlarmLow", target_cpu * 0.9, Comparison::LessThanThreshold, 15),
+            ),
+            ScalingMode::Step | ScalingMode::Simple { .. } => (
+                alarm("cpu-high", config.scale_out_cpu, Comparison::GreaterThanThreshold, config.evaluation_periods),
+                alarm("cpu-low", config.scale_in_cpu, Comparison::LessThanThreshold, config.evaluation_periods),
+            ),
         };
         let mut fleet = Self {
             desired: config.desired.clamp(config.min, config.max),
             actual: Limits { min: config.min, max: config.max },
-            high_cpu: alarm("cpu-high", config.scale_out_cpu, Comparison::GreaterThanThreshold),
-            low_cpu: alarm("cpu-low", config.scale_in_cpu, Comparison::LessThanThreshold),
+            high_cpu,
+            low_cpu,
             scale_out: StepPolicy {
                 threshold: config.scale_out_cpu,
                 steps: vec![
@@ -215,6 +271,8 @@ impl Fleet {
             next_period: now + config.period_secs,
             period_cpu: Vec::new(),
             period_users: 0,
+            simple_activity_running: false,
+            cooldown_until: f64::NEG_INFINITY,
             config,
         };
         for _ in 0..fleet.desired {
@@ -294,7 +352,24 @@ impl Fleet {
             self.end_period(now, &mut events);
         }
         self.reconcile(now, &mut events);
+        self.track_cooldown(now);
         events
+    }
+
+    /// Simple scaling's cooldown starts once the activity it started has finished: no instance
+    /// is still launching or terminating.
+    fn track_cooldown(&mut self, now: f64) {
+        let ScalingMode::Simple { cooldown_secs } = self.config.mode else { return };
+        let busy = self.instances.iter().any(|i| matches!(i.state, Lifecycle::Pending | Lifecycle::Terminating));
+        if self.simple_activity_running && !busy {
+            self.simple_activity_running = false;
+            self.cooldown_until = now + cooldown_secs;
+        }
+    }
+
+    /// Whether simple scaling is waiting for its activity or its cooldown at `now`.
+    pub fn in_cooldown(&self, now: f64) -> bool {
+        self.simple_activity_running || now < self.cooldown_until
     }
 
     fn advance_lifecycles(&mut self, now: f64) {
@@ -360,12 +435,25 @@ impl Fleet {
             self.live().filter(|i| i.state == Lifecycle::Pending || i.warming(now, self.config.warmup_secs)).count();
         let warmed = self.desired.saturating_sub(warming as u32);
         let (min, max) = (self.config.min, self.config.max);
-        let cpu_out = datapoint
-            .filter(|_| self.high_cpu.state == AlarmState::Alarm)
-            .and_then(|cpu| self.scale_out.desired_capacity(warmed, cpu, min, max));
-        let cpu_in = datapoint
-            .filter(|_| self.low_cpu.state == AlarmState::Alarm)
-            .and_then(|cpu| self.scale_in.desired_capacity(self.desired, cpu, min, max));
+        let high = datapoint.filter(|_| self.high_cpu.state == AlarmState::Alarm);
+        let low = datapoint.filter(|_| self.low_cpu.state == AlarmState::Alarm);
+        let (cpu_out, cpu_in) = match self.config.mode {
+            ScalingMode::Step => (
+                high.and_then(|cpu| self.scale_out.desired_capacity(warmed, cpu, min, max)),
+                low.and_then(|cpu| self.scale_in.desired_capacity(self.desired, cpu, min, max)),
+            ),
+            ScalingMode::Simple { .. } if self.in_cooldown(now) => (None, None),
+            ScalingMode::Simple { .. } => (
+                high.map(|_| (self.desired + 1).clamp(min, max)),
+                low.map(|_| self.desired.saturating_sub(1).clamp(min, max)),
+            ),
+            ScalingMode::TargetTracking { target_cpu } => {
+                let tracked = |current: u32, cpu: f64| {
+                    ((f64::from(current) * cpu / target_cpu.max(1.0)).ceil() as u32).clamp(min, max)
+                };
+                (high.map(|cpu| tracked(warmed.max(1), cpu)), low.map(|cpu| tracked(self.desired, cpu)))
+            }
+        };
         let users = self.period_users;
         let users_wanted = (users >= self.config.users_policy_from)
             .then(|| ((f64::from(users) / self.config.users_per_instance).ceil() as u32).clamp(min, max));
@@ -379,18 +467,38 @@ impl Fleet {
             let cause = if by_users {
                 format!("{users} active users at {} per instance", self.config.users_per_instance)
             } else {
-                format!("CPU {:.0} % with alarm cpu-high in ALARM", datapoint.unwrap_or_default())
+                format!(
+                    "CPU {:.0} % with alarm {} in ALARM ({})",
+                    datapoint.unwrap_or_default(),
+                    self.high_cpu.config.name,
+                    self.config.mode.label()
+                )
             };
+            self.note_simple_activity(!by_users);
             (out, cause)
         } else if let Some(scaled_in) = cpu_in.filter(|_| warming == 0 && users_agree) {
             let target = scaled_in.max(users_wanted.unwrap_or(0)).clamp(min, max);
-            (target, format!("CPU {:.0} % with alarm cpu-low in ALARM", datapoint.unwrap_or_default()))
+            let cause = format!(
+                "CPU {:.0} % with alarm {} in ALARM ({})",
+                datapoint.unwrap_or_default(),
+                self.low_cpu.config.name,
+                self.config.mode.label()
+            );
+            self.note_simple_activity(target != self.desired);
+            (target, cause)
         } else {
             (self.desired, String::new())
         };
         if target != self.desired {
             events.push(Event::DesiredCapacityChange { from: self.desired, to: target, cause });
             self.desired = target;
+        }
+    }
+
+    /// A simple-scaling policy just acted: its cooldown follows the activity.
+    fn note_simple_activity(&mut self, by_cpu_policy: bool) {
+        if by_cpu_policy && matches!(self.config.mode, ScalingMode::Simple { .. }) {
+            self.simple_activity_running = true;
         }
     }
 
@@ -580,6 +688,50 @@ mod tests {
         };
         assert_eq!(script(42), script(42));
         assert_ne!(script(42).0, script(43).0, "instance ids come from the seed");
+    }
+
+    #[test]
+    fn simple_scaling_adds_one_instance_per_alarm_then_waits_out_the_cooldown() {
+        let config = FleetConfig { mode: ScalingMode::Simple { cooldown_secs: 300.0 }, ..FleetConfig::default() };
+        let mut fleet = Fleet::new(config, 7, 0.0);
+        // 95 % CPU on 2 instances: the alarm fires after two periods and adds exactly one.
+        run(&mut fleet, 0.0, 121, 190.0);
+        assert_eq!(fleet.desired, 3);
+        // The launch takes 40 s; the 300 s cooldown follows it. The alarm stays in ALARM all the
+        // while, yet nothing more is added until the cooldown has passed…
+        run(&mut fleet, 121.0, 300, 400.0);
+        assert_eq!(fleet.high_cpu.state, AlarmState::Alarm);
+        assert_eq!(fleet.desired, 3, "no activity during the cooldown");
+        assert!(fleet.in_cooldown(421.0));
+        // …and then the next period's alarm adds one more.
+        run(&mut fleet, 421.0, 120, 400.0);
+        assert_eq!(fleet.desired, 4);
+    }
+
+    #[test]
+    fn step_scaling_has_no_cooldown_and_keeps_responding_to_its_alarm() {
+        let mut fleet = Fleet::new(FleetConfig::default(), 7, 0.0);
+        run(&mut fleet, 0.0, 421, 400.0);
+        assert!(fleet.desired >= 5, "desired {}", fleet.desired);
+        assert!(!fleet.in_cooldown(421.0));
+    }
+
+    #[test]
+    fn target_tracking_sizes_the_group_to_bring_cpu_back_to_the_target() {
+        let config = FleetConfig { mode: ScalingMode::TargetTracking { target_cpu: 60.0 }, ..FleetConfig::default() };
+        let mut fleet = Fleet::new(config, 7, 0.0);
+        assert_eq!(fleet.high_cpu.config.name, "TargetTracking-AlarmHigh");
+        // 180 rps on 2 instances is 90.5 % CPU; three periods above 60 % → ceil(2 × 90.5 / 60) = 4.
+        let events = run(&mut fleet, 0.0, 181, 180.0);
+        assert_eq!(fleet.desired, 4);
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::DesiredCapacityChange { cause, .. } if cause.contains("target tracking")))
+        );
+        // Load falls to a trickle: after warm-up and fifteen low periods it removes conservatively.
+        run(&mut fleet, 181.0, 1200, 20.0);
+        assert_eq!(fleet.desired, 2);
     }
 
     proptest! {

@@ -20,11 +20,12 @@ pub struct HpaConfig {
 }
 
 impl Default for HpaConfig {
-    /// Kubernetes' defaults with the 2–20 replica range this shop's deploy uses.
+    /// Kubernetes' defaults with the replica range of this shop's deploy (the policy file).
     fn default() -> Self {
+        let policy = super::policy::policy();
         Self {
-            min_replicas: 2,
-            max_replicas: 20,
+            min_replicas: policy.hpa_min_replicas,
+            max_replicas: policy.hpa_max_replicas,
             tolerance: 0.1,
             scale_up_window_secs: 0.0,
             scale_down_window_secs: 300.0,

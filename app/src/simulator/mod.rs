@@ -8,5 +8,6 @@ pub mod alarm;
 pub mod fleet;
 pub mod hpa;
 pub mod load;
+pub mod policy;
 pub mod simulation;
 pub mod step_scaling;

@@ -61,14 +61,20 @@ fn memory_percent(cpu_percent: f64) -> f64 {
 
 impl Simulation {
     pub fn new(config: SimulationConfig) -> Self {
+        Self::starting_at(config, 0.0)
+    }
+
+    /// A fresh group whose clock reads `now`: a reset or a restart continues the timeline
+    /// instead of going back to zero.
+    pub fn starting_at(config: SimulationConfig, now: f64) -> Self {
         Self {
-            fleet: Fleet::new(config.fleet.clone(), config.seed, 0.0),
+            fleet: Fleet::new(config.fleet.clone(), config.seed, now),
             hpa: Hpa::new(config.hpa.clone()),
             hpa_replicas: config.hpa.min_replicas,
             last_hpa_sync: f64::NEG_INFINITY,
             hpa_decision: None,
             load: config.load.clone(),
-            now: 0.0,
+            now,
             config,
         }
     }
@@ -95,9 +101,10 @@ impl Simulation {
             if self.now - self.last_hpa_sync >= HPA_SYNC_SECS {
                 self.last_hpa_sync = self.now;
                 let cpu = self.hpa_cpu(demand.rps);
+                let policy = super::policy::policy();
                 let readings = [
-                    MetricReading { value: cpu, target: 70.0 },
-                    MetricReading { value: memory_percent(cpu), target: 80.0 },
+                    MetricReading { value: cpu, target: policy.hpa_cpu_target_percent },
+                    MetricReading { value: memory_percent(cpu), target: policy.hpa_memory_target_percent },
                 ];
                 let decision = self.hpa.step(self.hpa_replicas, &readings, self.now);
                 self.hpa_replicas = decision.desired;
@@ -139,6 +146,7 @@ impl Simulation {
                 terminating: count(Lifecycle::Terminating),
                 unhealthy: self.fleet.instances.iter().filter(|i| i.state == Lifecycle::InService && !i.healthy).count()
                     as u32,
+                policy: self.fleet.config.mode.label().to_owned(),
                 high_cpu_alarm: self.fleet.high_cpu.state.as_str().to_owned(),
                 low_cpu_alarm: self.fleet.low_cpu.state.as_str().to_owned(),
             },

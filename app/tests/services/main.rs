@@ -8,3 +8,4 @@ mod catalog;
 mod listing;
 mod schema;
 mod sessions;
+mod timeline;

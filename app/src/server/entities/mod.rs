@@ -1,6 +1,8 @@
 pub mod address;
 pub mod category;
 pub mod failed_sign_in;
+pub mod monitoring_event;
+pub mod monitoring_sample;
 pub mod product;
 pub mod session;
 pub mod session_activity;

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod activity;
 pub mod addresses;
 pub mod catalog;
+pub mod timeline;
