@@ -36,7 +36,7 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
 .PHONY: help tools rust-tools browser-tools build run watch test lint fmt-check clippy wasm-deps \
-        test-rust test-e2e lighthouse load clean-data
+        test-rust test-e2e lighthouse load load-monitoring clean-data
 
 help:
 	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -128,6 +128,10 @@ lighthouse: build browser-tools
 load: build
 	@command -v wrk >/dev/null || $(call apt_install,wrk)
 	end2end/load/run.sh
+
+# The simulator's CPU, 1,000 live-stream viewers and the metrics page's transfer size.
+load-monitoring: build
+	end2end/load/monitoring.sh
 
 clean-data:
 	rm -rf data end2end/.data

@@ -5,6 +5,7 @@ use crate::{
         admin::AdminPage,
         home::HomePage,
         login::{LoginPage, RegisterPage},
+        monitoring::MonitoringPage,
         not_found::NotFound,
         product::ProductPage,
         products::ProductsPage,
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/monitoring") view=MonitoringPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

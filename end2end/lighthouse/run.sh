@@ -11,7 +11,7 @@ PORT=${LIGHTHOUSE_PORT:-3300}
 MIN_SCORE=${MIN_SCORE:-100}
 LIGHTHOUSE=${LIGHTHOUSE:-lighthouse}
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
-PAGES=("/" "/products?category=audio" "/products/aurora-wireless-headphones" "/register")
+PAGES=("/" "/products?category=audio" "/products/aurora-wireless-headphones" "/register" "/monitoring")
 
 source end2end/lib.sh
 command -v "$LIGHTHOUSE" >/dev/null || { echo "lighthouse is missing: run make lighthouse" >&2; exit 1; }

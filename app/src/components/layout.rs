@@ -1,6 +1,7 @@
 use crate::{
     api::accounts::{SignOut, get_current_user},
     app::{AuthEpoch, SHOP_NAME},
+    components::fleet_widget::FleetWidget,
     listing::{ListingQuery, encode_query_value},
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -22,6 +23,7 @@ pub fn Header() -> impl IntoView {
                     <ul class="nav-links">
                         <li><a href="/">"Home"</a></li>
                         <li><a href="/products">"All products"</a></li>
+                        <li><a href="/monitoring">"Metrics"</a></li>
                         <AccountLinks />
                     </ul>
                 </nav>
@@ -74,8 +76,14 @@ fn AccountLinks() -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
+    // The metrics page shows all of it already.
+    let location = use_location();
+    let show_widget = move || location.pathname.with(|path| path != "/monitoring");
     view! {
         <footer class="site-footer">
+            <Show when=show_widget>
+                <FleetWidget />
+            </Show>
             <p>{SHOP_NAME} " — electronics and gadgets, served by a Rust storefront that scales itself."</p>
             <p class="site-footer__small">"Prices in US dollars, including tax where applicable."</p>
         </footer>

@@ -1,4 +1,5 @@
 pub mod error_notice;
+pub mod fleet_widget;
 pub mod forms;
 pub mod guards;
 pub mod layout;

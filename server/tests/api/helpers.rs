@@ -24,6 +24,11 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
         server::telemetry::init(server::config::Environment::Dev, "info");
     }
     let db = TestDb::new(backend).await?;
+    Some(start_on(db, extra).await)
+}
+
+/// Starts the shop over an existing test database.
+async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), db.settings.url.clone()),
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
@@ -47,10 +52,17 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
-    Some(TestApp { address, client, db, _shutdown: shutdown })
+    TestApp { address, client, db, _shutdown: shutdown }
 }
 
 impl TestApp {
+    /// Stops this server and starts a new one over the same database, as a deploy would.
+    pub async fn restart(self) -> TestApp {
+        let TestApp { db, _shutdown: shutdown, .. } = self;
+        drop(shutdown);
+        start_on(db, &[]).await
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("GET request")
     }

@@ -117,3 +117,57 @@ async fn metrics_from_another_host_need_the_token() {
     assert_eq!(with("a-scraper-token-of-some-length").await.unwrap().status(), 200);
     assert_eq!(with("wrong-token-of-the-same-size!!").await.unwrap().status(), 403);
 }
+
+async fn overview(app: &TestApp) -> app::metrics::Overview {
+    let response = app.call("monitoring_overview", "").await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+app_test!(the_metrics_page_renders_real_charts_without_javascript, |app| async move {
+    // A few ticks, so the history holds points to draw.
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    let response = app.get("/monitoring").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<h1>Live metrics</h1>"));
+    assert!(html.contains(r#"<a href="/monitoring">Metrics</a>"#), "the header links the page");
+    let plots: Vec<&str> = html.split(r#"class="chart__plot""#).skip(1).collect();
+    assert_eq!(plots.len(), 6, "six charts");
+    for plot in &plots {
+        let svg = &plot[..plot.find("</svg>").expect("an svg in each chart")];
+        assert!(svg.contains("<polyline"), "each chart draws its data: {}", &svg[..300.min(svg.len())]);
+        assert!(plot[..200].contains(r#"role="img""#) || html.contains(r#"role="img""#));
+    }
+    for title in
+        ["CPU utilisation", "Response time", "Active users", "Instances", "Requests per second", "Kubernetes HPA view"]
+    {
+        assert!(html.contains(&format!(r#"<h2 class="chart__title">{title}</h2>"#)), "{title}");
+    }
+    assert!(html.contains("in service / 2 desired"), "the instances tile has data");
+    assert!(html.contains("Now: Average CPU "), "the CPU chart has a text summary");
+    assert!(!html.contains("Inject traffic spike"), "visitors get no controls");
+});
+
+app_test!(storefront_pages_carry_the_compact_fleet_widget, |app| async move {
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("Our servers right now"));
+    assert!(html.contains("instances in service"), "the widget shows the fleet");
+    assert!(!html.contains("chart__plot"), "and no charts");
+    let monitoring = app.get("/monitoring").await.text().await.unwrap();
+    assert!(!monitoring.contains("Our servers right now"), "the metrics page has no widget of itself");
+});
+
+app_test!(a_restart_keeps_the_monitoring_timeline, |app| async move {
+    // One snapshot is stored every five seconds.
+    tokio::time::sleep(Duration::from_millis(5700)).await;
+    let stored_until = overview(&app).await.latest().unwrap().sim_time;
+    assert!(stored_until >= 50.0, "ten ticks at ten times real time: {stored_until}");
+    let app = app.restart().await;
+    let restored = overview(&app).await;
+    assert!(!restored.history.is_empty(), "the stored history is back");
+    assert!(restored.history[0].sim_time > 0.0);
+    let resumed = frames(&app, 1, Duration::from_secs(5)).await[0]["snapshot"]["sim_time"].as_f64().unwrap();
+    assert!(resumed >= restored.history[0].sim_time, "the clock carries on: {resumed}");
+});

@@ -1,0 +1,19 @@
+//! The monitoring page's public reads. The controls are admin-only and live in `admin`.
+
+use crate::{
+    error::AppError,
+    metrics::{Overview, Snapshot},
+};
+use leptos::prelude::*;
+
+/// The recent history and event log the metrics page first renders; the stream takes over.
+#[server(endpoint = "monitoring_overview")]
+pub async fn monitoring_overview() -> Result<Overview, AppError> {
+    Ok(crate::server::state::simulator()?.overview())
+}
+
+/// The latest snapshot, for the storefront's compact fleet widget.
+#[server(endpoint = "fleet_status")]
+pub async fn fleet_status() -> Result<Snapshot, AppError> {
+    Ok(crate::server::state::simulator()?.latest().snapshot.clone())
+}

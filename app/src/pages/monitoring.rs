@@ -1,0 +1,417 @@
+//! `/monitoring`: "Live metrics". The server renders the charts from the simulator's recent
+//! history into the first HTML; once hydrated, the page follows the live stream and re-draws
+//! them with the same code. Admins also get the simulator's controls.
+
+use crate::{
+    api::{accounts::get_current_user, admin::SimulatorControl, monitoring::monitoring_overview},
+    app::AuthEpoch,
+    charts::{self, ChartSpec},
+    components::{
+        error_notice::ErrorNotice,
+        forms::{FormAlert, form_error},
+        page_meta::PageMeta,
+    },
+    metrics::{EventView, Overview, Snapshot},
+};
+use leptos::{form::ActionForm, prelude::*};
+use std::sync::Arc;
+
+/// What the page knows about its live connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamStatus {
+    /// Server-rendered, not (yet) following the stream: what a visitor without JavaScript sees.
+    Snapshot,
+    Connecting,
+    Live,
+    /// Waiting this many seconds before the next attempt.
+    Reconnecting(u32),
+}
+
+impl StreamStatus {
+    fn text(self) -> String {
+        match self {
+            Self::Snapshot => "Snapshot at page load".to_owned(),
+            Self::Connecting => "Connecting…".to_owned(),
+            Self::Live => "Live".to_owned(),
+            Self::Reconnecting(secs) => format!("Connection lost; retrying in {secs} s"),
+        }
+    }
+}
+
+#[component]
+pub fn MonitoringPage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| monitoring_overview());
+    view! {
+        <PageMeta
+            title="Live metrics"
+            description="Watch CloudScale Commerce's fleet scale and heal in real time: CPU, response times, active users and instances under AWS Auto Scaling rules."
+            path="/monitoring"
+        />
+        <section class="monitoring">
+            <h1>"Live metrics"</h1>
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the fleet's metrics…"</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Ok(overview) => view! { <Dashboard overview /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Dashboard(overview: Overview) -> impl IntoView {
+    let history = RwSignal::new(overview.history);
+    let events = RwSignal::new(overview.events);
+    let status = RwSignal::new(StreamStatus::Snapshot);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        live::follow(history, events, status);
+    });
+    let latest = Memo::new(move |_| history.with(|h| h.last().cloned()));
+
+    view! {
+        <p class="monitoring__intro">
+            "A simulated AWS Auto Scaling group serving this shop, fed by the shop's real traffic. "
+            {move || latest.with(|s| s.as_ref().map(|s| format!(
+                "Simulated time runs {:.0}× faster than real time; CPU policy: {}.",
+                s.time_scale,
+                s.fleet.policy,
+            )))}
+        </p>
+        <p class="stream-status" role="status" data-testid="stream-status" data-state=move || format!("{:?}", status.get())>
+            {move || status.get().text()}
+        </p>
+        <StatusBar latest />
+        <Tiles latest />
+        <AdminControls />
+        <div class="charts">
+            {charts::dashboard()
+                .into_iter()
+                .enumerate()
+                .map(|(index, (title, spec))| view! { <Chart index title spec=Arc::new(spec) history /> })
+                .collect_view()}
+        </div>
+        <EventLog events />
+    }
+}
+
+/// Fleet health and the alarms, as badges.
+#[component]
+fn StatusBar(latest: Memo<Option<Snapshot>>) -> impl IntoView {
+    let health = move || {
+        latest.with(|s| match s {
+            None => ("unknown", "No data yet".to_owned()),
+            Some(s) if s.fleet.unhealthy > 0 => ("bad", format!("{} unhealthy, being replaced", s.fleet.unhealthy)),
+            Some(s) if s.fleet.pending > 0 || s.fleet.terminating > 0 => {
+                ("busy", format!("Scaling: {} launching, {} terminating", s.fleet.pending, s.fleet.terminating))
+            }
+            Some(_) => ("good", "Healthy".to_owned()),
+        })
+    };
+    let alarm = move |pick: fn(&Snapshot) -> &str| {
+        move || latest.with(|s| s.as_ref().map_or_else(|| "INSUFFICIENT_DATA".to_owned(), |s| pick(s).to_owned()))
+    };
+    let high = alarm(|s| &s.fleet.high_cpu_alarm);
+    let low = alarm(|s| &s.fleet.low_cpu_alarm);
+    view! {
+        <ul class="status-bar" aria-label="Fleet status">
+            <li>
+                "Fleet: "
+                <span class="badge" data-tone=move || health().0 data-testid="fleet-health">{move || health().1}</span>
+            </li>
+            <li>
+                "High-CPU alarm: "
+                <span class="badge" data-tone=move || alarm_tone(&high()) data-testid="alarm-high">{high}</span>
+            </li>
+            <li>
+                "Low-CPU alarm: "
+                <span class="badge" data-tone=move || alarm_tone(&low()) data-testid="alarm-low">{low}</span>
+            </li>
+        </ul>
+    }
+}
+
+fn alarm_tone(state: &str) -> &'static str {
+    match state {
+        "ALARM" => "bad",
+        "OK" => "good",
+        _ => "unknown",
+    }
+}
+
+#[component]
+fn Tiles(latest: Memo<Option<Snapshot>>) -> impl IntoView {
+    let tile = move |read: fn(&Snapshot) -> String| move || latest.with(|s| s.as_ref().map_or("–".to_owned(), read));
+    view! {
+        <dl class="tiles">
+            <div class="tile">
+                <dt>"CPU"</dt>
+                <dd data-testid="tile-cpu">{tile(|s| charts::format_value(s.cpu_percent, "%"))}</dd>
+            </div>
+            <div class="tile">
+                <dt>"p95 latency"</dt>
+                <dd data-testid="tile-latency">{tile(|s| charts::format_value(s.latency_p95_ms, "ms"))}</dd>
+            </div>
+            <div class="tile">
+                <dt>"Active users"</dt>
+                <dd data-testid="tile-users">{tile(|s| s.active_users.to_string())}</dd>
+            </div>
+            <div class="tile">
+                <dt>"Instances"</dt>
+                <dd data-testid="tile-instances">
+                    {tile(|s| format!("{} in service / {} desired", s.fleet.in_service, s.fleet.desired))}
+                    <small>{tile(|s| format!("min {}, max {}", s.fleet.min, s.fleet.max))}</small>
+                </dd>
+            </div>
+            <div class="tile">
+                <dt>"Requests/s"</dt>
+                <dd data-testid="tile-rps">{tile(|s| format!("{:.0}", s.requests_per_sec))}</dd>
+            </div>
+        </dl>
+    }
+}
+
+/// One chart: a heading, a text summary of the latest values, and the drawing.
+#[component]
+fn Chart(index: usize, title: &'static str, spec: Arc<ChartSpec>, history: RwSignal<Vec<Snapshot>>) -> impl IntoView {
+    let svg = {
+        let spec = spec.clone();
+        Memo::new(move |_| history.with(|h| charts::render(&spec, h)))
+    };
+    let summary = {
+        let spec = spec.clone();
+        move || history.with(|h| charts::summary(&spec, h.last()))
+    };
+    let summary_id = format!("chart-{index}-summary");
+    let legend: Vec<_> = spec
+        .lines
+        .iter()
+        .map(|line| {
+            let swatch = format!("background: rgb({}, {}, {})", line.color.0, line.color.1, line.color.2);
+            view! { <li><span class="legend__swatch" style=swatch aria-hidden="true"></span>{line.label}</li> }
+        })
+        .collect();
+    view! {
+        <figure class="chart" data-testid=format!("chart-{index}")>
+            <figcaption>
+                <h2 class="chart__title">{title}</h2>
+                <p class="chart__summary" id=summary_id.clone()>{summary}</p>
+                <ul class="legend">{legend}</ul>
+            </figcaption>
+            <div
+                class="chart__plot"
+                role="img"
+                aria-label=format!("{title} chart")
+                aria-describedby=summary_id
+                inner_html=move || svg.get()
+            ></div>
+        </figure>
+    }
+}
+
+#[component]
+fn EventLog(events: RwSignal<Vec<EventView>>) -> impl IntoView {
+    view! {
+        <section class="event-log" aria-labelledby="event-log-title">
+            <h2 id="event-log-title">"Events"</h2>
+            <Show
+                when=move || events.with(|e| !e.is_empty())
+                fallback=|| view! { <p>"Nothing has happened yet."</p> }
+            >
+                <ol data-testid="event-log">
+                    <For
+                        each=move || events.get()
+                        key=|event| (event.sim_time.to_bits(), event.name.clone(), event.detail.clone())
+                        let:event
+                    >
+                        <li>
+                            <time>{sim_clock(event.sim_time)}</time>
+                            <code>{event.name}</code>
+                            <span>{event.detail}</span>
+                        </li>
+                    </For>
+                </ol>
+            </Show>
+        </section>
+    }
+}
+
+/// Simulated time as `h:mm:ss` since the simulation began.
+fn sim_clock(seconds: f64) -> String {
+    let total = seconds.max(0.0) as u64;
+    format!("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
+}
+
+/// The four controls, for admins only (the server function checks again).
+#[component]
+fn AdminControls() -> impl IntoView {
+    let epoch = AuthEpoch::current();
+    let user = Resource::new(move || epoch.get(), |_| get_current_user());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let is_admin = matches!(user.await, Ok(Some(user)) if user.is_admin);
+                is_admin.then(|| view! { <ControlPanel /> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ControlPanel() -> impl IntoView {
+    let control = ServerAction::<SimulatorControl>::new();
+    let error = Signal::derive(move || control.value().with(|result| form_error(result, &[])));
+    let button = move |action: &'static str, label: &'static str| {
+        view! {
+            <ActionForm action=control>
+                <input type="hidden" name="action" value=action />
+                <button type="submit" class="button" disabled=move || control.pending().get()>{label}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <section class="controls" aria-labelledby="controls-title">
+            <h2 id="controls-title">"Simulator controls"</h2>
+            <div class="controls__buttons">
+                {button("spike", "Inject traffic spike")}
+                {button("fail", "Fail an instance")}
+                {button("drift", "Cause configuration drift")}
+                {button("reset", "Reset simulation")}
+            </div>
+            <FormAlert error />
+        </section>
+    }
+}
+
+/// The browser side of the live stream: an `EventSource` on `/monitoring/stream`, with our own
+/// reconnect and growing back-off (1 s, 2 s, 4 s … 30 s) instead of the browser's fixed retry,
+/// so a refused or failing stream is not hammered.
+#[cfg(feature = "hydrate")]
+mod live {
+    use super::StreamStatus;
+    use crate::metrics::{EventView, Frame, HISTORY_LEN, Snapshot};
+    use leptos::prelude::*;
+    use std::{
+        cell::{Cell, RefCell},
+        rc::Rc,
+        time::Duration,
+    };
+    use wasm_bindgen::{JsCast, closure::Closure};
+    use web_sys::{EventSource, MessageEvent};
+
+    const STREAM_URL: &str = "/monitoring/stream";
+    const MAX_BACKOFF_SECS: u32 = 30;
+
+    struct Connection {
+        source: EventSource,
+        _on_frame: Closure<dyn FnMut(MessageEvent)>,
+        _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    }
+
+    struct Follower {
+        history: RwSignal<Vec<Snapshot>>,
+        events: RwSignal<Vec<EventView>>,
+        status: RwSignal<StreamStatus>,
+        connection: RefCell<Option<Connection>>,
+        failures: Cell<u32>,
+        stopped: Cell<bool>,
+    }
+
+    impl Follower {
+        fn stop(&self) {
+            self.stopped.set(true);
+            if let Some(connection) = self.connection.borrow().as_ref() {
+                connection.source.close();
+            }
+        }
+
+        fn apply(&self, frame: Frame) {
+            self.failures.set(0);
+            let appended = self.history.try_update(|history| {
+                // The first frame may repeat the server-rendered snapshot.
+                if history.last().is_some_and(|last| last.sim_time >= frame.snapshot.sim_time) {
+                    history.pop();
+                }
+                history.push(frame.snapshot);
+                let excess = history.len().saturating_sub(HISTORY_LEN);
+                history.drain(..excess);
+            });
+            if appended.is_none() {
+                // The page is gone.
+                self.stop();
+                return;
+            }
+            self.events.try_set(frame.events);
+            self.status.try_set(StreamStatus::Live);
+        }
+    }
+
+    /// Follows the stream until the calling effect is cleaned up (the page is left).
+    pub fn follow(history: RwSignal<Vec<Snapshot>>, events: RwSignal<Vec<EventView>>, status: RwSignal<StreamStatus>) {
+        let follower = Rc::new(Follower {
+            history,
+            events,
+            status,
+            connection: RefCell::new(None),
+            failures: Cell::new(0),
+            stopped: Cell::new(false),
+        });
+        connect(&follower);
+        let on_leave = send_wrapper::SendWrapper::new(follower);
+        on_cleanup(move || on_leave.stop());
+    }
+
+    fn connect(follower: &Rc<Follower>) {
+        if follower.stopped.get() {
+            return;
+        }
+        follower.status.try_set(StreamStatus::Connecting);
+        let Ok(source) = EventSource::new(STREAM_URL) else {
+            retry_later(follower);
+            return;
+        };
+        let on_frame = {
+            let follower = Rc::clone(follower);
+            Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+                let Some(text) = message.data().as_string() else { return };
+                match serde_json::from_str::<Frame>(&text) {
+                    Ok(frame) => follower.apply(frame),
+                    Err(err) => leptos::logging::warn!("unreadable monitoring frame: {err}"),
+                }
+            })
+        };
+        let on_error = {
+            let follower = Rc::clone(follower);
+            let source = source.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                // Take over from the browser's own retry, so the wait can grow.
+                source.close();
+                retry_later(&follower);
+            })
+        };
+        // Both listeners can be added (a live EventSource always accepts them).
+        let _ = source.add_event_listener_with_callback("frame", on_frame.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
+        // The previous connection's closures may be the ones running right now (an error
+        // handler schedules this call), so it is replaced here, never dropped from inside them.
+        let previous =
+            follower.connection.replace(Some(Connection { source, _on_frame: on_frame, _on_error: on_error }));
+        drop(previous);
+    }
+
+    fn retry_later(follower: &Rc<Follower>) {
+        if follower.stopped.get() {
+            return;
+        }
+        let failures = follower.failures.get();
+        follower.failures.set(failures.saturating_add(1));
+        let wait = 1u32.checked_shl(failures.min(5)).unwrap_or(MAX_BACKOFF_SECS).min(MAX_BACKOFF_SECS);
+        follower.status.try_set(StreamStatus::Reconnecting(wait));
+        let follower = Rc::clone(follower);
+        set_timeout(move || connect(&follower), Duration::from_secs(u64::from(wait)));
+    }
+}
