@@ -81,7 +81,7 @@ BUILD_STAMP := $(TARGET_DIR)/.release-build-stamp
 build: rust-tools $(BUILD_STAMP)
 
 $(BUILD_STAMP): $(SOURCES)
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	@touch $@
 
 # Reuses data/cloudscale.db; it is created, migrated and seeded on the first start.
@@ -92,7 +92,7 @@ run: build
 # Development builds share the site folder: the next `make build` must redo the release site.
 watch: rust-tools
 	@rm -f $(BUILD_STAMP)
-	cargo leptos watch
+	cargo leptos watch --split
 
 ## ---------------------------------------------------------------- tests
 

@@ -55,6 +55,12 @@ name=${LEPTOS_OUTPUT_NAME:-cloudscale}
 wasm=$(size "/pkg/$name.wasm")
 js=$(size "/pkg/$name.js")
 css=$(size "/pkg/$name.css")
+# The lazily loaded chunks that hold the chart drawing code (only /monitoring fetches them).
+chunks=0
+for chunk in $(curl -sS "$base/pkg/__wasm_split_manifest.json" | grep -o '"split_[A-Za-z0-9_]*"' | tr -d '"' | sort -u); do
+  chunks=$(( chunks + $(size "/pkg/$chunk.wasm") ))
+done
 echo
-echo "first load, brotli bytes: /monitoring HTML $html, / HTML $home, wasm $wasm, JS $js, CSS $css"
-echo "  /monitoring total: $(( html + wasm + js + css )) bytes"
+echo "first load, brotli bytes: /monitoring HTML $html, / HTML $home, wasm $wasm, JS $js, CSS $css, chart chunk $chunks"
+echo "  storefront / total: $(( home + wasm + js + css )) bytes (no chart chunk)"
+echo "  /monitoring total: $(( html + wasm + js + css + chunks )) bytes"

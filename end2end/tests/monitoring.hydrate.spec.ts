@@ -29,12 +29,21 @@ test("the charts follow the live stream and are redrawn in the browser", async (
   expect(problems).toEqual([]);
 });
 
-test("the header links the metrics page and visitors get no controls", async ({ page }) => {
+test("the header links the metrics page, the chart code loads only there, and visitors get no controls", async ({ page }) => {
+  const chartChunks: string[] = [];
+  page.on("request", (request) => {
+    if (/\/pkg\/split_draw_dashboard.*\.wasm$/.test(request.url())) chartChunks.push(request.url());
+  });
   await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await expect(page.getByTestId("fleet-widget")).toContainText("instances in service");
+  expect(chartChunks, "the storefront does not download the chart code").toEqual([]);
   await page.getByRole("banner").getByRole("link", { name: "Metrics" }).click();
   await expect(page).toHaveURL(/\/monitoring$/);
   await expect(page.getByTestId("stream-status")).toHaveAttribute("data-state", "Live");
+  // Reached by in-app navigation, the page draws its charts in the browser.
+  await expect(page.getByRole("img", { name: "CPU utilisation chart" }).locator("polyline").first()).toBeAttached();
+  expect(chartChunks.length, "the metrics page loads the chart code once").toBe(1);
   await expect(page.getByRole("button", { name: "Inject traffic spike" })).toHaveCount(0);
 });
 

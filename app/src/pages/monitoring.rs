@@ -63,6 +63,7 @@ pub fn MonitoringPage() -> impl IntoView {
 
 #[component]
 fn Dashboard(overview: Overview) -> impl IntoView {
+    let drawings = RwSignal::new(first_drawings(&overview.history));
     let history = RwSignal::new(overview.history);
     let events = RwSignal::new(overview.events);
     let status = RwSignal::new(StreamStatus::Snapshot);
@@ -71,6 +72,8 @@ fn Dashboard(overview: Overview) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         live::follow(history, events, status);
     });
+    #[cfg(feature = "hydrate")]
+    live::redraw_on_change(history, drawings);
     let latest = Memo::new(move |_| history.with(|h| h.last().cloned()));
 
     view! {
@@ -92,11 +95,28 @@ fn Dashboard(overview: Overview) -> impl IntoView {
             {charts::dashboard()
                 .into_iter()
                 .enumerate()
-                .map(|(index, (title, spec))| view! { <Chart index title spec=Arc::new(spec) history /> })
+                .map(|(index, (title, spec))| {
+                    let drawing = Signal::derive(move || drawings.with(|d| d.get(index).cloned().unwrap_or_default()));
+                    view! { <Chart index title spec=Arc::new(spec) history drawing /> }
+                })
                 .collect_view()}
         </div>
         <EventLog events />
     }
+}
+
+/// The charts in the first HTML. Only the server draws here: in the browser the drawing code is
+/// a separate, lazily loaded wasm chunk (`live::draw_dashboard`), so storefront pages never
+/// download plotters, and hydration keeps the server's drawings until the chunk has redrawn them.
+fn first_drawings(history: &[Snapshot]) -> Vec<String> {
+    #[cfg(not(feature = "hydrate"))]
+    let drawings = charts::dashboard().iter().map(|(_, spec)| charts::render(spec, history)).collect();
+    #[cfg(feature = "hydrate")]
+    let drawings = {
+        let _ = history;
+        vec![String::new(); charts::dashboard().len()]
+    };
+    drawings
 }
 
 /// Fleet health and the alarms, as badges.
@@ -177,11 +197,13 @@ fn Tiles(latest: Memo<Option<Snapshot>>) -> impl IntoView {
 
 /// One chart: a heading, a text summary of the latest values, and the drawing.
 #[component]
-fn Chart(index: usize, title: &'static str, spec: Arc<ChartSpec>, history: RwSignal<Vec<Snapshot>>) -> impl IntoView {
-    let svg = {
-        let spec = spec.clone();
-        Memo::new(move |_| history.with(|h| charts::render(&spec, h)))
-    };
+fn Chart(
+    index: usize,
+    title: &'static str,
+    spec: Arc<ChartSpec>,
+    history: RwSignal<Vec<Snapshot>>,
+    drawing: Signal<String>,
+) -> impl IntoView {
     let summary = {
         let spec = spec.clone();
         move || history.with(|h| charts::summary(&spec, h.last()))
@@ -191,8 +213,16 @@ fn Chart(index: usize, title: &'static str, spec: Arc<ChartSpec>, history: RwSig
         .lines
         .iter()
         .map(|line| {
-            let swatch = format!("background: rgb({}, {}, {})", line.color.0, line.color.1, line.color.2);
-            view! { <li><span class="legend__swatch" style=swatch aria-hidden="true"></span>{line.label}</li> }
+            // A presentation attribute, not a style attribute: the CSP allows no inline styles.
+            let fill = format!("rgb({}, {}, {})", line.color.0, line.color.1, line.color.2);
+            view! {
+                <li>
+                    <svg class="legend__swatch" viewBox="0 0 4 1" preserveAspectRatio="none" aria-hidden="true">
+                        <rect width="4" height="1" fill=fill />
+                    </svg>
+                    {line.label}
+                </li>
+            }
         })
         .collect();
     view! {
@@ -207,7 +237,7 @@ fn Chart(index: usize, title: &'static str, spec: Arc<ChartSpec>, history: RwSig
                 role="img"
                 aria-label=format!("{title} chart")
                 aria-describedby=summary_id
-                inner_html=move || svg.get()
+                inner_html=move || drawing.get()
             ></div>
         </figure>
     }
@@ -401,6 +431,32 @@ mod live {
         let previous =
             follower.connection.replace(Some(Connection { source, _on_frame: on_frame, _on_error: on_error }));
         drop(previous);
+    }
+
+    /// The drawing code, split out of the main bundle by `cargo leptos build --split`: only this
+    /// page downloads it, the first time it redraws.
+    #[leptos::lazy]
+    fn draw_dashboard(history: Vec<Snapshot>) -> Vec<String> {
+        crate::charts::dashboard().iter().map(|(_, spec)| crate::charts::render(spec, &history)).collect()
+    }
+
+    /// Redraws the charts whenever the history changes, also right after hydration so a page
+    /// reached by in-app navigation gets its charts. A slow drawing that an earlier frame's
+    /// would overtake is dropped.
+    pub fn redraw_on_change(history: RwSignal<Vec<Snapshot>>, drawings: RwSignal<Vec<String>>) {
+        let latest_request = Rc::new(Cell::new(0u64));
+        Effect::new(move |_| {
+            let snapshots = history.get();
+            let request = latest_request.get() + 1;
+            latest_request.set(request);
+            let latest_request = Rc::clone(&latest_request);
+            leptos::task::spawn_local(async move {
+                let drawn = draw_dashboard(snapshots).await;
+                if latest_request.get() == request {
+                    drawings.try_set(drawn);
+                }
+            });
+        });
     }
 
     fn retry_later(follower: &Rc<Follower>) {
