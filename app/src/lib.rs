@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod charts;
+pub mod commerce;
 pub mod components;
 pub mod error;
 pub mod listing;

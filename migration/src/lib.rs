@@ -9,6 +9,7 @@ mod m20261122_000001_create_catalog;
 mod m20261122_000002_product_search;
 mod m20261122_000003_create_accounts;
 mod m20261123_000004_create_monitoring;
+mod m20261123_000005_create_orders;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_product_search::Migration),
             Box::new(m20261122_000003_create_accounts::Migration),
             Box::new(m20261123_000004_create_monitoring::Migration),
+            Box::new(m20261123_000005_create_orders::Migration),
         ]
     }
 }

@@ -1,8 +1,14 @@
 pub mod address;
+pub mod cart;
+pub mod cart_item;
 pub mod category;
+pub mod email_outbox;
 pub mod failed_sign_in;
 pub mod monitoring_event;
 pub mod monitoring_sample;
+pub mod order;
+pub mod order_item;
+pub mod order_status_history;
 pub mod product;
 pub mod session;
 pub mod session_activity;

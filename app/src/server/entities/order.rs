@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+/// A placed order. Addresses are JSON snapshots; money is in minor units.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "orders")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub number: String,
+    pub user_id: i32,
+    pub status: String,
+    pub payment_status: String,
+    pub payment_method: String,
+    pub card_last4: Option<String>,
+    pub shipping_address: String,
+    pub billing_address: String,
+    pub subtotal_cents: i64,
+    pub shipping_cents: i64,
+    pub tax_cents: i64,
+    pub total_cents: i64,
+    pub currency: String,
+    #[sea_orm(unique)]
+    pub idempotency_key: String,
+    pub cart_fingerprint: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
