@@ -6,6 +6,7 @@ mod activity;
 mod addresses;
 mod catalog;
 mod listing;
+mod orders;
 mod schema;
 mod sessions;
 mod timeline;

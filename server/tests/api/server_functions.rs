@@ -37,7 +37,7 @@ app_test!(malformed_arguments_get_400, |app| async move {
 });
 
 app_test!(database_failures_are_hidden_behind_a_generic_500, |app| async move {
-    app.db.db.execute_unprepared("DROP TABLE products").await.unwrap();
+    app.db.db.execute_unprepared("ALTER TABLE products RENAME TO products_gone").await.unwrap();
     let response = app.call("latest_products", "offset=0&limit=12").await;
     assert_eq!(response.status(), 500);
     let text = response.text().await.unwrap();

@@ -3,5 +3,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod addresses;
+pub mod cart;
 pub mod catalog;
+pub mod orders;
 pub mod timeline;

@@ -1,0 +1,444 @@
+//! Placing, reading and cancelling orders. Placing is one database transaction: stock is taken
+//! with conditional decrements (never read-then-write), so concurrent checkouts cannot oversell.
+
+use crate::{
+    accounts::AddressInput,
+    commerce::{
+        AddressSnapshot, CardOutcome, OrderDetail, OrderLine, OrderStatus, OrderSummary, PaymentMethod, PricingRules,
+        StatusChange, Totals, check_test_card, order_number,
+    },
+    error::AppError,
+    server::{
+        entities::{cart, cart_item, email_outbox, order, order_item, order_status_history, product},
+        services::cart::lines,
+    },
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+
+/// The outbox kind of the confirmation e-mail.
+pub const CONFIRMATION_EMAIL: &str = "order_confirmation";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Payment {
+    TestCard { number: String },
+    CashOnDelivery,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckoutRequest {
+    /// Made when the checkout page was rendered; a repeated submit carries the same one.
+    pub idempotency_key: String,
+    pub shipping: AddressInput,
+    /// `None`: same as shipping.
+    pub billing: Option<AddressInput>,
+    pub payment: Payment,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Customer {
+    pub id: i32,
+    pub email: String,
+}
+
+fn snapshot(address: &AddressInput) -> AddressSnapshot {
+    AddressSnapshot {
+        full_name: address.full_name.clone(),
+        line1: address.line1.clone(),
+        line2: address.line2.clone(),
+        city: address.city.clone(),
+        region: address.region.clone(),
+        postal_code: address.postal_code.clone(),
+        country: address.country.clone(),
+        phone: address.phone.clone(),
+    }
+}
+
+fn valid_idempotency_key(key: &str) -> Result<(), AppError> {
+    let ok = (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest { message: "the checkout form has expired; reload the page".into() })
+    }
+}
+
+/// What the cart held, as "product×quantity" in product order, hashed (FNV-1a, 64 bit): it
+/// tells a repeated submit of one cart from a reused key with another.
+fn fingerprint(lines: &[(i32, i32)]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (product_id, quantity) in lines {
+        for byte in format!("{product_id}x{quantity};").bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
+    // On SQLite a write transaction from the start: no upgrade from reader to writer midway,
+    // which is where concurrent SQLite transactions deadlock into SQLITE_BUSY.
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?)
+}
+
+/// The order an earlier submit with this key made, if its cart was this one.
+async fn replay(
+    db: &impl ConnectionTrait,
+    customer: &Customer,
+    key: &str,
+    cart_print: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let Some(existing) = order::Entity::find().filter(order::Column::IdempotencyKey.eq(key)).one(db).await? else {
+        return Ok(None);
+    };
+    if existing.user_id != customer.id {
+        return Err(AppError::validation(
+            "idempotency_key",
+            "this checkout form belongs to another order; reload the page",
+        ));
+    }
+    // After the first submit the cart is empty; anything else must be the same cart.
+    match cart_print {
+        None => Ok(Some(existing.number)),
+        Some(print) if print == existing.cart_fingerprint => Ok(Some(existing.number)),
+        Some(_) => Err(AppError::validation(
+            "idempotency_key",
+            "this checkout form was already used for a different cart; reload the page",
+        )),
+    }
+}
+
+/// Places the customer's cart as an order and returns its number. A repeated submit (same key,
+/// same cart or the cart it emptied) returns the first order; the same key with another cart
+/// is 422; too little stock is 409 naming the short items, and nothing is sold; a declined card
+/// is 422 and nothing is sold.
+pub async fn place_order(
+    db: &DatabaseConnection,
+    customer: &Customer,
+    request: CheckoutRequest,
+    rules: &PricingRules,
+) -> Result<String, AppError> {
+    valid_idempotency_key(&request.idempotency_key)?;
+    let card = match &request.payment {
+        Payment::TestCard { number } => Some(check_test_card(number)?),
+        Payment::CashOnDelivery => None,
+    };
+
+    let txn = begin_write(db).await?;
+    let cart_row = cart::Entity::find().filter(cart::Column::UserId.eq(customer.id)).one(&txn).await?;
+    let mut cart_lines = match &cart_row {
+        Some(cart) => lines(&txn, cart.id).await?,
+        None => Vec::new(),
+    };
+    // Product-id order: every checkout takes its row locks in the same order, so two never wait
+    // on each other in a cycle.
+    cart_lines.sort_by_key(|(_, product)| product.id);
+    let quantities: Vec<(i32, i32)> = cart_lines.iter().map(|(item, product)| (product.id, item.quantity)).collect();
+    let cart_print = (!quantities.is_empty()).then(|| fingerprint(&quantities));
+
+    if let Some(number) = replay(&txn, customer, &request.idempotency_key, cart_print.as_deref()).await? {
+        return Ok(number);
+    }
+    let Some(cart_print) = cart_print else {
+        return Err(AppError::validation("cart", "your cart is empty"));
+    };
+
+    if let Some((CardOutcome::Declined, _)) = card {
+        return Err(AppError::validation(
+            "card_number",
+            "your card was declined; nothing was charged. Try another card or cash on delivery",
+        ));
+    }
+
+    let mut short = Vec::new();
+    for (item, product) in &cart_lines {
+        let taken = product::Entity::update_many()
+            .col_expr(product::Column::Stock, Expr::col(product::Column::Stock).sub(item.quantity))
+            .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(product::Column::Id.eq(product.id))
+            .filter(product::Column::Active.eq(true))
+            .filter(product::Column::Stock.gte(item.quantity))
+            .exec(&txn)
+            .await?;
+        if taken.rows_affected == 0 {
+            short.push(product.name.clone());
+        }
+    }
+    if !short.is_empty() {
+        txn.rollback().await?;
+        return Err(AppError::conflict(format!("not enough stock for: {}", short.join(", "))));
+    }
+
+    let totals = rules.totals(cart_lines.iter().map(|(item, product)| (product.price_cents, item.quantity)));
+    let currency = cart_lines.first().map_or_else(|| "USD".to_owned(), |(_, p)| p.currency.clone());
+    let (status, payment_status, method, last4) = match (&request.payment, card) {
+        (Payment::TestCard { .. }, Some((_, last4))) => {
+            (OrderStatus::Paid, "captured", PaymentMethod::TestCard, Some(last4))
+        }
+        _ => (OrderStatus::Pending, "due", PaymentMethod::CashOnDelivery, None),
+    };
+    let shipping = snapshot(&request.shipping);
+    let billing = request.billing.as_ref().map_or_else(|| shipping.clone(), snapshot);
+    let to_json = |address: &AddressSnapshot| {
+        serde_json::to_string(address).map_err(|e| AppError::internal("address snapshot", e))
+    };
+    let now = Utc::now();
+    let placed = order::ActiveModel {
+        // Replaced by CS-<id> below, once the id exists; unique meanwhile because the key is.
+        number: Set(format!("tmp-{}", &request.idempotency_key[..12])),
+        user_id: Set(customer.id),
+        status: Set(status.as_str().to_owned()),
+        payment_status: Set(payment_status.to_owned()),
+        payment_method: Set(method.as_str().to_owned()),
+        card_last4: Set(last4),
+        shipping_address: Set(to_json(&shipping)?),
+        billing_address: Set(to_json(&billing)?),
+        subtotal_cents: Set(totals.subtotal_cents),
+        shipping_cents: Set(totals.shipping_cents),
+        tax_cents: Set(totals.tax_cents),
+        total_cents: Set(totals.total_cents),
+        currency: Set(currency),
+        idempotency_key: Set(request.idempotency_key.clone()),
+        cart_fingerprint: Set(cart_print),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let placed = match placed {
+        Ok(placed) => placed,
+        Err(err) => {
+            // A concurrent submit with the same key won the unique index: answer with its order.
+            drop(txn);
+            if let Some(number) = replay(db, customer, &request.idempotency_key, None).await? {
+                return Ok(number);
+            }
+            return Err(err.into());
+        }
+    };
+    let number = order_number(placed.id);
+    let mut numbered: order::ActiveModel = placed.clone().into();
+    numbered.number = Set(number.clone());
+    numbered.update(&txn).await?;
+
+    for (item, product) in &cart_lines {
+        order_item::ActiveModel {
+            order_id: Set(placed.id),
+            product_id: Set(product.id),
+            name: Set(product.name.clone()),
+            sku: Set(product.sku.clone()),
+            unit_price_cents: Set(product.price_cents),
+            quantity: Set(item.quantity),
+            line_total_cents: Set(product.price_cents * i64::from(item.quantity)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let note = match status {
+        OrderStatus::Paid => "Order placed and paid by card",
+        _ => "Order placed; payment due on delivery",
+    };
+    record_status(&txn, placed.id, status, note).await?;
+    email_outbox::ActiveModel {
+        order_id: Set(placed.id),
+        kind: Set(CONFIRMATION_EMAIL.to_owned()),
+        recipient: Set(customer.email.clone()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if let Some(cart) = cart_row {
+        cart_item::Entity::delete_many().filter(cart_item::Column::CartId.eq(cart.id)).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(number)
+}
+
+async fn record_status(
+    db: &impl ConnectionTrait,
+    order_id: i32,
+    status: OrderStatus,
+    note: &str,
+) -> Result<(), AppError> {
+    order_status_history::ActiveModel {
+        order_id: Set(order_id),
+        status: Set(status.as_str().to_owned()),
+        note: Set(note.to_owned()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn status_of(row: &order::Model) -> Result<OrderStatus, AppError> {
+    OrderStatus::parse(&row.status)
+        .ok_or_else(|| AppError::internal("order status", format!("unknown status {:?}", row.status)))
+}
+
+fn summary(row: &order::Model) -> Result<OrderSummary, AppError> {
+    Ok(OrderSummary {
+        number: row.number.clone(),
+        status: status_of(row)?,
+        total_cents: row.total_cents,
+        currency: row.currency.clone(),
+        placed_at: row.created_at.to_rfc3339(),
+    })
+}
+
+/// The customer's orders, newest first.
+pub async fn list(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<OrderSummary>, AppError> {
+    order::Entity::find()
+        .filter(order::Column::UserId.eq(user_id))
+        .order_by_desc(order::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(summary)
+        .collect()
+}
+
+/// Who is asking: the owner sees their orders, an admin sees any, everyone else gets 404.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer {
+    pub user_id: i32,
+    pub is_admin: bool,
+}
+
+async fn find_visible(db: &impl ConnectionTrait, viewer: Viewer, number: &str) -> Result<order::Model, AppError> {
+    let row = order::Entity::find().filter(order::Column::Number.eq(number)).one(db).await?;
+    match row {
+        Some(row) if row.user_id == viewer.user_id || viewer.is_admin => Ok(row),
+        _ => Err(AppError::not_found("order")),
+    }
+}
+
+pub async fn detail(db: &impl ConnectionTrait, viewer: Viewer, number: &str) -> Result<OrderDetail, AppError> {
+    let row = find_visible(db, viewer, number).await?;
+    let items = order_item::Entity::find()
+        .filter(order_item::Column::OrderId.eq(row.id))
+        .order_by_asc(order_item::Column::Id)
+        .all(db)
+        .await?;
+    let history = order_status_history::Entity::find()
+        .filter(order_status_history::Column::OrderId.eq(row.id))
+        .order_by_asc(order_status_history::Column::Id)
+        .all(db)
+        .await?;
+    let address = |json: &str| {
+        serde_json::from_str::<AddressSnapshot>(json).map_err(|e| AppError::internal("order address snapshot", e))
+    };
+    Ok(OrderDetail {
+        summary: summary(&row)?,
+        payment_method: PaymentMethod::parse(&row.payment_method).unwrap_or(PaymentMethod::CashOnDelivery),
+        payment_status: row.payment_status.clone(),
+        card_last4: row.card_last4.clone(),
+        lines: items
+            .into_iter()
+            .map(|item| OrderLine {
+                product_id: item.product_id,
+                name: item.name,
+                sku: item.sku,
+                unit_price_cents: item.unit_price_cents,
+                quantity: item.quantity,
+                line_total_cents: item.line_total_cents,
+            })
+            .collect(),
+        totals: Totals {
+            subtotal_cents: row.subtotal_cents,
+            shipping_cents: row.shipping_cents,
+            tax_cents: row.tax_cents,
+            total_cents: row.total_cents,
+        },
+        shipping_address: address(&row.shipping_address)?,
+        billing_address: address(&row.billing_address)?,
+        timeline: history
+            .into_iter()
+            .filter_map(|change| {
+                Some(StatusChange {
+                    status: OrderStatus::parse(&change.status)?,
+                    note: change.note,
+                    at: change.created_at.to_rfc3339(),
+                })
+            })
+            .collect(),
+    })
+}
+
+/// The customer cancels while the order is pending or paid: the stock comes back and the
+/// status changes in one transaction.
+pub async fn cancel(db: &DatabaseConnection, viewer: Viewer, number: &str) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let row = find_visible(&txn, viewer, number).await?;
+    let status = status_of(&row)?;
+    if !status.customer_can_cancel() {
+        return Err(AppError::conflict(format!("an order that is {} can no longer be cancelled", status.as_str())));
+    }
+    // Conditional on the status read above, so two cancels cannot both restore the stock.
+    let changed = order::Entity::update_many()
+        .col_expr(order::Column::Status, Expr::value(OrderStatus::Cancelled.as_str()))
+        .col_expr(
+            order::Column::PaymentStatus,
+            Expr::value(if row.payment_status == "captured" { "refunded" } else { "void" }),
+        )
+        .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(order::Column::Id.eq(row.id))
+        .filter(order::Column::Status.eq(status.as_str()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(AppError::conflict("this order changed meanwhile; reload the page"));
+    }
+    let items = order_item::Entity::find()
+        .filter(order_item::Column::OrderId.eq(row.id))
+        .order_by_asc(order_item::Column::ProductId)
+        .all(&txn)
+        .await?;
+    for item in items {
+        product::Entity::update_many()
+            .col_expr(product::Column::Stock, Expr::col(product::Column::Stock).add(item.quantity))
+            .filter(product::Column::Id.eq(item.product_id))
+            .exec(&txn)
+            .await?;
+    }
+    record_status(&txn, row.id, OrderStatus::Cancelled, "Cancelled by the customer; stock returned").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fingerprint_depends_on_products_and_quantities() {
+        assert_eq!(fingerprint(&[(1, 2), (5, 1)]), fingerprint(&[(1, 2), (5, 1)]));
+        assert_ne!(fingerprint(&[(1, 2), (5, 1)]), fingerprint(&[(1, 1), (5, 1)]));
+        assert_ne!(fingerprint(&[(1, 2)]), fingerprint(&[(12, 2)]));
+    }
+
+    #[test]
+    fn idempotency_keys_are_16_to_64_safe_characters() {
+        assert!(valid_idempotency_key("0f8fad5b-d9cb-469f-a165-70867728950e").is_ok());
+        assert!(valid_idempotency_key("short").is_err());
+        assert!(valid_idempotency_key("0f8fad5bd9cb469f'; DROP TABLE orders").is_err());
+    }
+}
