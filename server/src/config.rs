@@ -4,6 +4,7 @@
 //! message naming the variable, the value and what was expected.
 
 use app::{
+    commerce::PricingRules,
     server::database::DatabaseSettings,
     simulator::{fleet::ScalingMode, simulation::SimulationConfig},
 };
@@ -44,6 +45,7 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// The auto-scaling simulator: policy type and time scale (the rest is the policy file).
     pub simulation: SimulationConfig,
+    pub pricing: PricingRules,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,6 +159,9 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("METRICS_TOKEN", "(none)", "bearer token for /metrics from other hosts (loopback needs none)"),
     ("SCALING_POLICY", "step", "the simulator's CPU policy: step, simple or target-tracking"),
     ("SIM_TIME_SCALE", "10", "simulated seconds per real second on the metrics page (1-600)"),
+    ("SHIPPING_FEE_CENTS", "499", "flat shipping fee in cents (0-100000)"),
+    ("FREE_SHIPPING_FROM_CENTS", "5000", "subtotal in cents from which shipping is free (0-100000000)"),
+    ("TAX_RATE_BASIS_POINTS", "800", "tax rate in basis points, 800 = 8 % (0-5000)"),
 ];
 
 impl Settings {
@@ -245,7 +250,24 @@ impl Settings {
         };
         simulation.time_scale = f64::from(ranged("SIM_TIME_SCALE", get("SIM_TIME_SCALE"), 10, 1..=600)?);
 
+        let pricing = PricingRules {
+            shipping_fee_cents: i64::from(ranged("SHIPPING_FEE_CENTS", get("SHIPPING_FEE_CENTS"), 499, 0..=100_000)?),
+            free_shipping_from_cents: i64::from(ranged(
+                "FREE_SHIPPING_FROM_CENTS",
+                get("FREE_SHIPPING_FROM_CENTS"),
+                5_000,
+                0..=100_000_000,
+            )?),
+            tax_rate_basis_points: i64::from(ranged(
+                "TAX_RATE_BASIS_POINTS",
+                get("TAX_RATE_BASIS_POINTS"),
+                800,
+                0..=5_000,
+            )?),
+        };
+
         Ok(Self {
+            pricing,
             simulation,
             metrics_token,
             sessions,
@@ -365,6 +387,16 @@ mod tests {
         let short_token = settings(&[("METRICS_TOKEN", "hunter2")]).unwrap_err();
         assert_eq!(short_token.var, "METRICS_TOKEN");
         assert!(!short_token.to_string().contains("hunter2"), "tokens never appear in errors");
+    }
+
+    #[test]
+    fn pricing_comes_from_the_environment_within_bounds() {
+        let s = settings(&[("SHIPPING_FEE_CENTS", "0"), ("TAX_RATE_BASIS_POINTS", "2000")]).unwrap();
+        assert_eq!(s.pricing.shipping_fee_cents, 0);
+        assert_eq!(s.pricing.tax_rate_basis_points, 2_000);
+        assert_eq!(s.pricing.free_shipping_from_cents, 5_000);
+        assert!(settings(&[("TAX_RATE_BASIS_POINTS", "9000")]).is_err());
+        assert!(settings(&[("SHIPPING_FEE_CENTS", "-1")]).is_err());
     }
 
     #[test]

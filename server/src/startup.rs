@@ -94,7 +94,8 @@ impl Application {
             .build();
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
         let simulator = monitoring::spawn(settings.simulation.clone(), db.clone()).await;
-        let state = AppState { leptos_options, db: db.clone(), public_origin, hasher, simulator };
+        let state =
+            AppState { leptos_options, db: db.clone(), public_origin, hasher, simulator, pricing: settings.pricing };
 
         let policy = SecurityPolicy {
             public_origin: state.public_origin.as_str().into(),

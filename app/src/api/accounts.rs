@@ -74,6 +74,8 @@ async fn start_session(
     }
     auth.login(user).await.map_err(|err| AppError::internal("starting a session", err))?;
     auth.session.cycle_id().await.map_err(|err| AppError::internal("renewing the session id", err))?;
+    // A guest's cart follows them into their account.
+    super::shop::adopt_guest_cart(&auth.session, user.id).await?;
     auth.session
         .insert(SIGNED_IN_AT_KEY, chrono::Utc::now().timestamp())
         .await

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod admin;
 pub mod catalog;
 pub mod monitoring;
+pub mod shop;

@@ -1,4 +1,5 @@
 use crate::{
+    commerce::PricingRules,
     error::AppError,
     server::{monitoring::SimulatorHandle, password::PasswordHasher},
 };
@@ -18,6 +19,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// The auto-scaling simulator running in this process.
     pub simulator: SimulatorHandle,
+    /// Shipping fee, free-shipping threshold and tax rate.
+    pub pricing: PricingRules,
 }
 
 pub fn app_state() -> Result<AppState, AppError> {
@@ -31,6 +34,10 @@ pub fn db() -> Result<DatabaseConnection, AppError> {
 
 pub fn hasher() -> Result<PasswordHasher, AppError> {
     app_state().map(|state| state.hasher)
+}
+
+pub fn pricing() -> Result<PricingRules, AppError> {
+    app_state().map(|state| state.pricing)
 }
 
 pub fn simulator() -> Result<SimulatorHandle, AppError> {

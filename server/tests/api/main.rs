@@ -9,5 +9,6 @@ mod monitoring;
 mod pages;
 mod security;
 mod server_functions;
+mod shop;
 mod shutdown;
 mod static_files;
