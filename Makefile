@@ -108,6 +108,8 @@ clippy:
 	cargo clippy --locked -p migration --all-targets -- -D warnings
 	cargo clippy --locked -p app --features testing --all-targets -- -D warnings
 	cargo clippy --locked -p server --all-targets -- -D warnings
+	# The binary alone, without the tests' features: catches a dependency only `testing` enables.
+	cargo clippy --locked -p server --bin server -- -D warnings
 	cargo clippy --locked -p app --no-default-features --features hydrate --target $(WASM_TARGET) -- -D warnings
 
 # The browser bundle must never pull in a server-only crate.
