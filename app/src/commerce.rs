@@ -154,6 +154,14 @@ impl PaymentMethod {
             _ => None,
         }
     }
+
+    /// As the checkout form and the order page name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::TestCard => "Test card",
+            Self::CashOnDelivery => "Cash on delivery",
+        }
+    }
 }
 
 /// What the (simulated) card processor answers.

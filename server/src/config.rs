@@ -46,6 +46,15 @@ pub struct Settings {
     /// The auto-scaling simulator: policy type and time scale (the rest is the policy file).
     pub simulation: SimulationConfig,
     pub pricing: PricingRules,
+    pub mail: MailSettings,
+}
+
+/// Where order e-mails go: SMTP when a URL is given, else `.eml` files in `folder`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailSettings {
+    pub smtp_url: Option<String>,
+    pub from: String,
+    pub folder: PathBuf,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,6 +171,9 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("SHIPPING_FEE_CENTS", "499", "flat shipping fee in cents (0-100000)"),
     ("FREE_SHIPPING_FROM_CENTS", "5000", "subtotal in cents from which shipping is free (0-100000000)"),
     ("TAX_RATE_BASIS_POINTS", "800", "tax rate in basis points, 800 = 8 % (0-5000)"),
+    ("SMTP_URL", "(none)", "smtp[s]://user:pass@host:port for order e-mails; unset writes .eml files"),
+    ("MAIL_FROM", "CloudScale Commerce <orders@cloudscale.local>", "sender of order e-mails"),
+    ("MAIL_DIR", "data/mail", "folder for .eml files when SMTP_URL is unset"),
 ];
 
 impl Settings {
@@ -266,7 +278,19 @@ impl Settings {
             )?),
         };
 
+        let mail = MailSettings {
+            smtp_url: get("SMTP_URL").filter(|url| !url.trim().is_empty()),
+            from: get("MAIL_FROM").unwrap_or_else(|| "CloudScale Commerce <orders@cloudscale.local>".to_owned()),
+            folder: PathBuf::from(get("MAIL_DIR").unwrap_or_else(|| "data/mail".to_owned())),
+        };
+        if let Some(url) = &mail.smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(invalid("SMTP_URL", &redact_password(url), "an smtp:// or smtps:// URL"));
+        }
+
         Ok(Self {
+            mail,
             pricing,
             simulation,
             metrics_token,
@@ -387,6 +411,18 @@ mod tests {
         let short_token = settings(&[("METRICS_TOKEN", "hunter2")]).unwrap_err();
         assert_eq!(short_token.var, "METRICS_TOKEN");
         assert!(!short_token.to_string().contains("hunter2"), "tokens never appear in errors");
+    }
+
+    #[test]
+    fn order_mail_goes_to_eml_files_unless_an_smtp_url_is_given() {
+        let local = settings(&[]).unwrap().mail;
+        assert_eq!(local.smtp_url, None);
+        assert_eq!(local.folder, PathBuf::from("data/mail"));
+        let smtp = settings(&[("SMTP_URL", "smtps://shop:secret@mail.example.com:465")]).unwrap().mail;
+        assert_eq!(smtp.smtp_url.as_deref(), Some("smtps://shop:secret@mail.example.com:465"));
+        let err = settings(&[("SMTP_URL", "http://shop:secret@mail.example.com")]).unwrap_err();
+        assert_eq!(err.var, "SMTP_URL");
+        assert!(!err.value.contains("secret"), "the password is redacted: {}", err.value);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod health;
 pub mod live;
+pub mod mail;
 pub mod middleware;
 pub mod prometheus;
 pub mod security;

@@ -1,6 +1,6 @@
 use crate::{
     config::{Environment, Settings, redact_password},
-    health, live,
+    health, live, mail,
     middleware::server_fn_error_status,
     prometheus::{self, HttpMetrics, MetricsEndpoint},
     security::{self, SecurityPolicy},
@@ -15,7 +15,7 @@ use app::{
         password::PasswordHasher,
         services::{accounts, activity},
         session_store::DbSessionStore,
-        state::AppState,
+        state::{AppState, OutboxSignal},
     },
     shell,
 };
@@ -50,6 +50,8 @@ pub enum StartupError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("cannot create the admin account: {0}")]
     Admin(app::error::AppError),
+    #[error("cannot set up order e-mail: {0}")]
+    Mail(String),
 }
 
 /// A built server: database ready, port bound, router assembled. `build` with port 0 picks
@@ -60,6 +62,8 @@ pub struct Application {
     db: DatabaseConnection,
     local_addr: SocketAddr,
     shutdown_grace: Duration,
+    /// The e-mail worker's mailer and wake-up, taken when serving starts.
+    outbox: Option<(app::server::services::outbox::Mailer, OutboxSignal)>,
 }
 
 impl Application {
@@ -93,9 +97,18 @@ impl Application {
             .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
             .build();
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
+        let mailer = mail::mailer(&settings.mail).map_err(StartupError::Mail)?;
         let simulator = monitoring::spawn(settings.simulation.clone(), db.clone()).await;
-        let state =
-            AppState { leptos_options, db: db.clone(), public_origin, hasher, simulator, pricing: settings.pricing };
+        let state = AppState {
+            leptos_options,
+            db: db.clone(),
+            public_origin,
+            hasher,
+            simulator,
+            pricing: settings.pricing,
+            outbox: OutboxSignal::default(),
+        };
+        let outbox_signal = state.outbox.clone();
 
         let policy = SecurityPolicy {
             public_origin: state.public_origin.as_str().into(),
@@ -108,6 +121,7 @@ impl Application {
         };
         Ok(Self {
             listener,
+            outbox: Some((mailer, outbox_signal)),
             router: router(state, policy, sessions),
             db,
             local_addr,
@@ -136,6 +150,8 @@ impl Application {
             }
         };
         let sweeper = tokio::spawn(sweep_expired_sessions(self.db.clone()));
+        let mailer =
+            self.outbox.map(|(mailer, signal)| tokio::spawn(mail::run_outbox_worker(self.db.clone(), mailer, signal)));
         tracing::info!(address = %format!("http://{}", self.local_addr), "listening");
         let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(signal);
@@ -148,6 +164,10 @@ impl Application {
             }
         };
         sweeper.abort();
+        // Anything half-sent is sent again by the next start (at-least-once).
+        if let Some(worker) = mailer {
+            worker.abort();
+        }
         if let Err(err) = self.db.close().await {
             tracing::warn!(%err, "closing the database pool failed");
         }

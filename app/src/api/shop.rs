@@ -99,13 +99,16 @@ pub async fn new_checkout_key() -> Result<String, AppError> {
 }
 
 /// Places the signed-in customer's cart as an order and goes to its confirmation page.
-/// `payment_method` is `test_card` (with `card_number`) or `cash`; billing is the shipping
-/// address unless `billing_same` is absent and `billing` is given.
+/// The shipping address is a saved one (`shipping_choice` = its id) or the `shipping` fields
+/// (`shipping_choice` absent or `new`); billing is the shipping address unless `billing_same`
+/// is absent and `billing` is given. `payment_method` is `test_card` (with `card_number`) or
+/// `cash`.
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "place_order")]
 pub async fn place_order(
     idempotency_key: String,
-    shipping: AddressForm,
+    shipping_choice: Option<String>,
+    shipping: Option<AddressForm>,
     billing_same: Option<String>,
     billing: Option<AddressForm>,
     payment_method: String,
@@ -121,15 +124,27 @@ pub async fn place_order(
                 addresses,
                 orders::{self, CheckoutRequest, Customer, Payment},
             },
-            state::{db, pricing},
+            state::{db, pricing, wake_outbox},
         },
     };
     let user = require_user()?;
     let db = db()?;
-    let mut shipping = AddressForm { kind: "shipping".into(), ..shipping }.validate()?;
+    let saved = match shipping_choice.as_deref().map(str::trim) {
+        None | Some("" | "new") => None,
+        Some(id) => Some(id.parse::<i32>().map_err(|_| AppError::validation("shipping_choice", "choose an address"))?),
+    };
+    let (mut shipping, from_book) = match (saved, shipping) {
+        (Some(id), _) => (addresses::get(&db, user.id, id).await?.to_form().validate()?, true),
+        (None, Some(form)) => (AddressForm { kind: "shipping".into(), ..form }.validate()?, false),
+        (None, None) => return Err(AppError::validation("shipping", "enter a shipping address")),
+    };
     shipping.kind = AddressKind::Shipping;
     let billing = match (billing_same.is_some(), billing) {
-        (false, Some(form)) => Some(AddressForm { kind: "billing".into(), ..form }.validate()?),
+        (false, Some(form)) => Some(
+            AddressForm { kind: "billing".into(), ..form }
+                .validate()
+                .map_err(|err| AppError::validation("billing", format!("billing address: {err}")))?,
+        ),
         (false, None) => {
             return Err(AppError::validation("billing", "enter a billing address or tick \"same as shipping\""));
         }
@@ -143,14 +158,15 @@ pub async fn place_order(
     let customer = Customer { id: user.id, email: user.email.clone() };
     let request = CheckoutRequest { idempotency_key, shipping: shipping.clone(), billing, payment };
     let number = orders::place_order(&db, &customer, request, &pricing()?).await?;
-    if save_address.is_some() {
+    if save_address.is_some() && !from_book {
         // The order stands even if the address book is full; say so in the log only.
         if let Err(err) = addresses::create(&db, user.id, shipping).await {
             tracing::info!(user_id = user.id, error = %err, "checkout address not saved");
         }
     }
+    wake_outbox();
     tracing::info!(user_id = user.id, order = %number, "order placed");
-    leptos_axum::redirect(&format!("/orders/{number}"));
+    leptos_axum::redirect(&format!("/orders/{number}?placed=1"));
     Ok(number)
 }
 

@@ -21,6 +21,18 @@ pub struct AppState {
     pub simulator: SimulatorHandle,
     /// Shipping fee, free-shipping threshold and tax rate.
     pub pricing: PricingRules,
+    /// Wakes the e-mail worker when an order adds to the outbox.
+    pub outbox: OutboxSignal,
+}
+
+/// A nudge for the outbox worker, which otherwise polls.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxSignal(pub std::sync::Arc<tokio::sync::Notify>);
+
+impl OutboxSignal {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
 }
 
 pub fn app_state() -> Result<AppState, AppError> {
@@ -42,4 +54,10 @@ pub fn pricing() -> Result<PricingRules, AppError> {
 
 pub fn simulator() -> Result<SimulatorHandle, AppError> {
     app_state().map(|state| state.simulator)
+}
+
+pub fn wake_outbox() {
+    if let Ok(state) = app_state() {
+        state.outbox.wake();
+    }
 }

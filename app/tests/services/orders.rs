@@ -282,3 +282,123 @@ db_test!(ten_units_and_thirty_buyers_of_one_to_three_never_oversell, |t| async m
     assert_eq!(sold + remaining, 10, "sold {sold} in {ok} orders, {conflicts} refused, {remaining} left");
     assert_eq!(ok + conflicts, 30);
 });
+
+mod outbox_delivery {
+    use super::*;
+    use app::server::services::outbox::{self, DrainReport, MAX_ATTEMPTS, Mailer};
+    use chrono::{TimeDelta, Utc};
+    use std::path::PathBuf;
+
+    const FROM: &str = "CloudScale Commerce <orders@cloudscale.local>";
+
+    fn mail_folder() -> PathBuf {
+        std::env::temp_dir().join(format!("cloudscale-outbox-test-{}", uuid::Uuid::new_v4().simple()))
+    }
+
+    /// A folder that cannot be created: its parent is a plain file.
+    fn broken_folder() -> PathBuf {
+        let file = std::env::temp_dir().join(format!("cloudscale-not-a-folder-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::write(&file, b"x").unwrap();
+        file.join("mail")
+    }
+
+    fn eml_files(folder: &PathBuf) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .map(|entries| {
+                entries.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    async fn one_order(db: &DatabaseConnection) -> String {
+        let ada = customer(db, "ada@example.com").await;
+        let item = product_with(db, "aurora-wireless-headphones", 5, 1_250).await;
+        cart::add(db, &CartOwner::User(ada.id), item.id, 2).await.unwrap();
+        orders::place_order(db, &ada, request(&new_key(), Payment::CashOnDelivery), &RULES).await.unwrap()
+    }
+
+    async fn outbox_row(db: &DatabaseConnection) -> email_outbox::Model {
+        email_outbox::Entity::find().one(db).await.unwrap().expect("an outbox row")
+    }
+
+    db_test!(a_confirmation_is_written_once_with_the_order_number_items_and_total, |t| async move {
+        let number = one_order(&t.db).await;
+        let folder = mail_folder();
+        let mailer = Mailer::files(&folder, FROM).unwrap();
+        let now = Utc::now();
+        assert_eq!(outbox::deliver_due(&t.db, &mailer, now, 10).await.unwrap(), DrainReport { sent: 1, failed: 0 });
+        assert_eq!(eml_files(&folder), vec![format!("{number}-order_confirmation.eml")]);
+        let text = std::fs::read_to_string(folder.join(format!("{number}-order_confirmation.eml"))).unwrap();
+        assert!(text.contains(&format!("Message-ID: <{number}.order_confirmation@cloudscale.local>")), "{text}");
+        assert!(text.contains("To: ada@example.com"), "{text}");
+        assert!(text.contains("2 x Aurora Wireless Headphones"), "{text}");
+        assert!(text.contains("Total: $31.99"), "2 x 12.50 + 4.99 shipping + 2.00 tax: {text}");
+        // Sent rows are done: later passes send nothing more.
+        let later = now + TimeDelta::hours(2);
+        assert_eq!(outbox::deliver_due(&t.db, &mailer, later, 10).await.unwrap(), DrainReport::default());
+        assert_eq!(eml_files(&folder).len(), 1);
+        assert_eq!(outbox::pending_count(&t.db).await.unwrap(), 0);
+        let _ = std::fs::remove_dir_all(folder);
+    });
+
+    db_test!(a_failed_delivery_is_retried_after_a_growing_wait, |t| async move {
+        let number = one_order(&t.db).await;
+        let broken = Mailer::files(broken_folder(), FROM).unwrap();
+        let now = Utc::now();
+        assert_eq!(outbox::deliver_due(&t.db, &broken, now, 10).await.unwrap(), DrainReport { sent: 0, failed: 1 });
+        let row = outbox_row(&t.db).await;
+        assert_eq!(row.attempts, 1);
+        assert!(row.last_error.as_deref().unwrap_or_default().contains("mail folder"), "{row:?}");
+        assert!(row.sent_at.is_none());
+
+        // Not due again for 30 seconds, then it goes out.
+        let folder = mail_folder();
+        let working = Mailer::files(&folder, FROM).unwrap();
+        let soon = now + TimeDelta::seconds(10);
+        assert_eq!(outbox::deliver_due(&t.db, &working, soon, 10).await.unwrap(), DrainReport::default());
+        let due = now + TimeDelta::seconds(31);
+        assert_eq!(outbox::deliver_due(&t.db, &working, due, 10).await.unwrap(), DrainReport { sent: 1, failed: 0 });
+        let row = outbox_row(&t.db).await;
+        assert_eq!(row.attempts, 2);
+        assert!(row.sent_at.is_some() && row.last_error.is_none(), "{row:?}");
+        assert_eq!(eml_files(&folder), vec![format!("{number}-order_confirmation.eml")]);
+        let _ = std::fs::remove_dir_all(folder);
+    });
+
+    db_test!(a_message_that_keeps_failing_is_given_up_after_the_last_attempt, |t| async move {
+        one_order(&t.db).await;
+        let broken = Mailer::files(broken_folder(), FROM).unwrap();
+        let mut now = Utc::now();
+        for attempt in 1..=MAX_ATTEMPTS {
+            let report = outbox::deliver_due(&t.db, &broken, now, 10).await.unwrap();
+            assert_eq!(report, DrainReport { sent: 0, failed: 1 }, "attempt {attempt}");
+            now += TimeDelta::hours(2);
+        }
+        assert_eq!(outbox_row(&t.db).await.attempts, MAX_ATTEMPTS);
+        assert_eq!(outbox::pending_count(&t.db).await.unwrap(), 0);
+        assert_eq!(outbox::deliver_due(&t.db, &broken, now, 10).await.unwrap(), DrainReport::default());
+    });
+
+    db_test!(two_workers_draining_at_once_send_each_message_once, |t| async move {
+        one_order(&t.db).await;
+        let folder = mail_folder();
+        let mailer = Mailer::files(&folder, FROM).unwrap();
+        let now = Utc::now();
+        let (a, b) =
+            tokio::join!(outbox::deliver_due(&t.db, &mailer, now, 10), outbox::deliver_due(&t.db, &mailer, now, 10));
+        assert_eq!(a.unwrap().sent + b.unwrap().sent, 1);
+        assert_eq!(outbox_row(&t.db).await.attempts, 1, "one lease, one attempt");
+        let _ = std::fs::remove_dir_all(folder);
+    });
+
+    db_test!(an_unreachable_smtp_server_counts_as_a_failed_attempt, |t| async move {
+        one_order(&t.db).await;
+        // Port 9 on loopback: nothing listens there, so the connection is refused at once.
+        let mailer = Mailer::smtp("smtp://127.0.0.1:9", FROM).unwrap();
+        let report = outbox::deliver_due(&t.db, &mailer, Utc::now(), 10).await.unwrap();
+        assert_eq!(report, DrainReport { sent: 0, failed: 1 });
+        assert!(outbox_row(&t.db).await.last_error.unwrap_or_default().starts_with("SMTP"));
+    });
+}

@@ -6,6 +6,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: TestDb,
+    /// Where this server writes order e-mails (no SMTP in tests).
+    pub mail_dir: PathBuf,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -29,11 +31,13 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
 
 /// Starts the shop over an existing test database.
 async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
+    let mail_dir = std::env::temp_dir().join(format!("cloudscale-test-mail-{}", uuid::Uuid::new_v4().simple()));
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), db.settings.url.clone()),
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("LEPTOS_SITE_ROOT".into(), public_dir().display().to_string()),
         ("DB_MAX_CONNECTIONS".into(), "4".into()),
+        ("MAIL_DIR".into(), mail_dir.display().to_string()),
     ]);
     for (key, value) in extra {
         vars.insert((*key).into(), (*value).into());
@@ -52,7 +56,7 @@ async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
-    TestApp { address, client, db, _shutdown: shutdown }
+    TestApp { address, client, db, mail_dir, _shutdown: shutdown }
 }
 
 impl TestApp {
@@ -61,6 +65,22 @@ impl TestApp {
         let TestApp { db, _shutdown: shutdown, .. } = self;
         drop(shutdown);
         start_on(db, &[]).await
+    }
+
+    /// The `.eml` files written so far, as (file name, contents).
+    pub fn sent_mail(&self) -> Vec<(String, String)> {
+        let Ok(entries) = std::fs::read_dir(&self.mail_dir) else { return Vec::new() };
+        let mut mail: Vec<(String, String)> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".eml"))
+            .map(|name| {
+                let text = std::fs::read_to_string(self.mail_dir.join(&name)).unwrap_or_default();
+                (name, text)
+            })
+            .collect();
+        mail.sort();
+        mail
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

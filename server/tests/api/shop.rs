@@ -123,3 +123,33 @@ app_test!(signed_out_visitors_cannot_check_out_or_read_orders, |app| async move 
     assert_eq!(app.call("orders", "").await.status(), 401);
     assert_eq!(app.call("order", "number=CS-000001").await.status(), 401);
 });
+
+app_test!(placing_an_order_writes_one_confirmation_email_naming_it, |app| async move {
+    let product = headphones(&app).await;
+    register(&app, "grace@example.com").await;
+    app.call("add_to_cart", &format!("product_id={}&quantity=2", product.id)).await;
+    let (_, key) = json(app.call("checkout_key", "").await).await;
+    let form = checkout_form(key.as_str().unwrap(), "payment_method=cash");
+    let response = app.call("place_order", &form).await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    let (_, orders) = json(app.call("orders", "").await).await;
+    let number = orders[0]["number"].as_str().unwrap().to_owned();
+
+    // The worker is woken by the order; give it a few seconds on a busy machine.
+    let mut mail = Vec::new();
+    for _ in 0..100 {
+        mail = app.sent_mail();
+        if !mail.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(mail.len(), 1, "one message: {mail:?}");
+    let (file, text) = &mail[0];
+    assert_eq!(file, &format!("{number}-order_confirmation.eml"));
+    assert!(text.contains("To: grace@example.com"), "{text}");
+    assert!(text.contains(&format!("Subject: Order {number} confirmed")), "{text}");
+    assert!(text.contains(&product.name), "names the items: {text}");
+    assert!(text.contains(&format!("2 x {}", product.name)), "{text}");
+    assert!(text.contains("Total: $"), "{text}");
+});

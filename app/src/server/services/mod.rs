@@ -6,4 +6,5 @@ pub mod addresses;
 pub mod cart;
 pub mod catalog;
 pub mod orders;
+pub mod outbox;
 pub mod timeline;
