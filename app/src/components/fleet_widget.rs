@@ -9,16 +9,23 @@ use leptos::prelude::*;
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[component]
-pub fn FleetWidget() -> impl IntoView {
+pub fn FleetWidget(hidden: Signal<bool>) -> impl IntoView {
     let status = Resource::new(|| (), |_| fleet_status());
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Ok(handle) = set_interval_with_handle(move || status.refetch(), REFRESH) {
+        if let Ok(handle) = set_interval_with_handle(
+            move || {
+                if !hidden.get_untracked() {
+                    status.refetch();
+                }
+            },
+            REFRESH,
+        ) {
             on_cleanup(move || handle.clear());
         }
     });
     view! {
-        <aside class="fleet-widget" aria-labelledby="fleet-widget-title" data-testid="fleet-widget">
+        <aside class="fleet-widget" aria-labelledby="fleet-widget-title" data-testid="fleet-widget" hidden=hidden>
             <h2 id="fleet-widget-title" class="fleet-widget__title">"Our servers right now"</h2>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -76,14 +76,15 @@ fn AccountLinks() -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
-    // The metrics page shows all of it already.
+    // The metrics page shows all of it already. Hidden rather than left out: the widget must be
+    // built with the page, not inside a closure run while rendering, or the server could number
+    // its resource after a slower page's nested suspense boundaries while the browser numbers it
+    // before them, and hydration would fail.
     let location = use_location();
-    let show_widget = move || location.pathname.with(|path| path != "/monitoring");
+    let hidden = Signal::derive(move || location.pathname.with(|path| path == "/monitoring"));
     view! {
         <footer class="site-footer">
-            <Show when=show_widget>
-                <FleetWidget />
-            </Show>
+            <FleetWidget hidden />
             <p>{SHOP_NAME} " — electronics and gadgets, served by a Rust storefront that scales itself."</p>
             <p class="site-footer__small">"Prices in US dollars, including tax where applicable."</p>
         </footer>
