@@ -56,6 +56,8 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: siteRoot,
       RUST_LOG: "warn",
+      // Order e-mails as .eml files, which the shop journey reads.
+      MAIL_DIR: path.join(dataDir, "mail"),
       // The start-up admin bootstrap, used by the admin page tests.
       ADMIN_EMAIL: "ops@example.com",
       ADMIN_PASSWORD: "harbour lantern velvet across quiet",

@@ -1,12 +1,17 @@
 use crate::{
-    components::layout::{Footer, Header},
+    components::{
+        cart::{CartDrawer, CartState},
+        layout::{Footer, Header},
+    },
     pages::{
         account::AccountPage,
         admin::AdminPage,
+        cart::{CartPage, CheckoutPage},
         home::HomePage,
         login::{LoginPage, RegisterPage},
         monitoring::MonitoringPage,
         not_found::NotFound,
+        orders::{OrderPage, OrdersPage},
         product::ProductPage,
         products::ProductsPage,
     },
@@ -61,6 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(AuthEpoch(RwSignal::new(0)));
+    CartState::provide();
     // Effects run only in the browser, after hydration: tests and scripts can wait for this.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -88,9 +94,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/monitoring") view=MonitoringPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />
+            <CartDrawer />
         </Router>
     }
 }

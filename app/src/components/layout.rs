@@ -1,7 +1,7 @@
 use crate::{
     api::accounts::{SignOut, get_current_user},
     app::{AuthEpoch, SHOP_NAME},
-    components::fleet_widget::FleetWidget,
+    components::{cart::CartLink, fleet_widget::FleetWidget},
     listing::{ListingQuery, encode_query_value},
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -25,6 +25,7 @@ pub fn Header() -> impl IntoView {
                         <li><a href="/products">"All products"</a></li>
                         <li><a href="/monitoring">"Metrics"</a></li>
                         <AccountLinks />
+                        <li><CartLink /></li>
                     </ul>
                 </nav>
             </div>
@@ -58,6 +59,7 @@ fn AccountLinks() -> impl IntoView {
                 match user.await {
                     Ok(Some(user)) => view! {
                         {user.is_admin.then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
+                        <li><a href="/orders">"Orders"</a></li>
                         <li><a href="/account">"Account"</a></li>
                         <li>
                             <ActionForm action=sign_out>

@@ -1,3 +1,4 @@
+pub mod cart;
 pub mod error_notice;
 pub mod fleet_widget;
 pub mod forms;

@@ -1,4 +1,5 @@
 use crate::{
+    components::cart::AddToCartButton,
     listing::{LOW_STOCK, stock_label},
     model::ProductCard as Card,
 };
@@ -9,6 +10,8 @@ use leptos::prelude::*;
 #[component]
 pub fn ProductCard(product: Card, #[prop(default = false)] eager: bool) -> impl IntoView {
     let href = format!("/products/{}", product.slug);
+    let name = product.name.clone();
+    let in_stock = product.stock > 0;
     // Cards mention stock only when it is low or gone.
     let stock_note = (product.stock <= LOW_STOCK).then(|| stock_label(product.stock));
     view! {
@@ -29,6 +32,7 @@ pub fn ProductCard(product: Card, #[prop(default = false)] eager: bool) -> impl 
                 </h3>
                 <p class="product-card__price">{product.price.to_string()}</p>
                 {stock_note.map(|note| view! { <p class="product-card__stock">{note}</p> })}
+                <AddToCartButton product_id=product.id in_stock product_name=name />
             </div>
         </article>
     }

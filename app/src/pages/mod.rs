@@ -1,8 +1,10 @@
 pub mod account;
 pub mod admin;
+pub mod cart;
 pub mod home;
 pub mod login;
 pub mod monitoring;
 pub mod not_found;
+pub mod orders;
 pub mod product;
 pub mod products;

@@ -1,6 +1,7 @@
 use crate::{
     api::catalog::get_product,
     components::{
+        cart::AddToCartButton,
         error_notice::ErrorNotice,
         page_meta::{PageMeta, site_origin, summary},
         product_grid::ProductGrid,
@@ -70,6 +71,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p class=if in_stock { "product__stock" } else { "product__stock product__stock--out" }>
                     {stock_label(card.stock)}
                 </p>
+                <AddToCartButton product_id=card.id in_stock />
                 <p class="product__description">{product.description.clone()}</p>
                 <dl class="product__facts">
                     <dt>"SKU"</dt>

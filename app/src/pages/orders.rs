@@ -1,0 +1,243 @@
+//! `/orders` and `/orders/<number>`: the customer's order history, each order's items,
+//! addresses, totals and status timeline, and cancelling while that is still allowed.
+
+use crate::{
+    api::shop::{CancelOrder, get_order, list_orders},
+    commerce::{AddressSnapshot, OrderDetail, OrderSummary},
+    components::{cart::CartState, error_notice::ErrorNotice, forms::FormAlert, forms::form_error},
+    error::AppError,
+    model::Money,
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::{Meta, Title};
+use leptos_router::{
+    components::Redirect,
+    hooks::{use_params_map, use_query_map},
+};
+
+/// `2026-11-23T14:05:09.123+00:00` → `2026-11-23 14:05 UTC` (stored times are UTC).
+pub fn short_time(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(date), Some(time)) => format!("{date} {time} UTC"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
+fn money(cents: i64, currency: &str) -> String {
+    Money::new(cents, currency).to_string()
+}
+
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let orders = Resource::new(|| (), |_| list_orders());
+    view! {
+        <Title text="Orders" />
+        <Meta name="robots" content="noindex" />
+        <section class="orders" aria-labelledby="orders-heading">
+            <h1 id="orders-heading">"Orders"</h1>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading your orders…"</p> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p>"You have not ordered anything yet."</p>
+                            <p><a class="button" href="/products">"Browse all products"</a></p>
+                        }.into_any(),
+                        Ok(list) => view! { <OrderTable list /> }.into_any(),
+                        Err(AppError::Unauthorized) => view! { <Redirect path="/login?next=%2Forders" /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn OrderTable(list: Vec<OrderSummary>) -> impl IntoView {
+    view! {
+        <table class="orders__table">
+            <thead>
+                <tr>
+                    <th scope="col">"Order"</th>
+                    <th scope="col">"Placed"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col" class="numeric">"Total"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|order| view! {
+                        <tr>
+                            <th scope="row"><a href=format!("/orders/{}", order.number)>{order.number.clone()}</a></th>
+                            <td><time datetime=order.placed_at.clone()>{short_time(&order.placed_at)}</time></td>
+                            <td><span class="badge" data-status=order.status.as_str()>{order.status.label()}</span></td>
+                            <td class="numeric">{money(order.total_cents, &order.currency)}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// `/orders/<number>`; right after checkout (`?placed=1`) it is the confirmation page.
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let number = move || params.with(|p| p.get("number").unwrap_or_default());
+    let just_placed = move || query.with(|q| q.get("placed").is_some());
+    let cancel = ServerAction::<CancelOrder>::new();
+    let cart = CartState::get();
+    cart.refresh_after(cancel.version());
+    // Arriving from checkout in the browser: the header still counts the cart just emptied.
+    Effect::new(move |_| {
+        if just_placed() {
+            cart.refresh();
+        }
+    });
+    let order = Resource::new(move || (number(), cancel.version().get()), |(number, _)| get_order(number));
+    view! {
+        <Meta name="robots" content="noindex" />
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the order…"</p> }>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(order) => view! { <OrderView order just_placed=just_placed() cancel /> }.into_any(),
+                    Err(AppError::Unauthorized) => {
+                        let next = crate::listing::encode_query_value(&format!("/orders/{}", number()));
+                        view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelOrder>) -> impl IntoView {
+    let number = order.summary.number.clone();
+    let currency = order.summary.currency.clone();
+    let cur = currency.clone();
+    let money_of = move |cents: i64| money(cents, &cur);
+    let can_cancel = order.can_cancel();
+    let status = order.summary.status;
+    let error = Signal::derive(move || cancel.value().with(|r| form_error(r, &[])));
+    let heading = if just_placed { "Order confirmed".to_owned() } else { format!("Order {number}") };
+    view! {
+        <Title text=format!("Order {number}") />
+        <article class="order" aria-labelledby="order-heading">
+            <h1 id="order-heading">{heading}</h1>
+            {just_placed.then(|| view! {
+                <p class="order__confirmed" role="status">
+                    "Thank you! Your order number is " <strong>{number.clone()}</strong>
+                    ". A confirmation e-mail is on its way."
+                </p>
+            })}
+            <p class="order__meta">
+                <span class="badge" data-status=status.as_str()>{status.label()}</span>
+                " Order " {number.clone()} " · placed "
+                <time datetime=order.summary.placed_at.clone()>{short_time(&order.summary.placed_at)}</time>
+                " · " {order.payment_method.label()}
+                {order.card_last4.clone().map(|last4| format!(" ending in {last4}"))}
+            </p>
+            <section aria-labelledby="items-heading">
+                <h2 id="items-heading">"Items"</h2>
+                <table class="order__items">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Product"</th>
+                            <th scope="col">"SKU"</th>
+                            <th scope="col" class="numeric">"Price"</th>
+                            <th scope="col" class="numeric">"Quantity"</th>
+                            <th scope="col" class="numeric">"Total"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {order
+                            .lines
+                            .iter()
+                            .map(|line| view! {
+                                <tr>
+                                    <th scope="row">{line.name.clone()}</th>
+                                    <td>{line.sku.clone()}</td>
+                                    <td class="numeric">{money(line.unit_price_cents, &currency)}</td>
+                                    <td class="numeric">{line.quantity}</td>
+                                    <td class="numeric">{money(line.line_total_cents, &currency)}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+                <dl class="cart__totals">
+                    <dt>"Subtotal"</dt>
+                    <dd>{money_of(order.totals.subtotal_cents)}</dd>
+                    <dt>"Shipping"</dt>
+                    <dd>{money_of(order.totals.shipping_cents)}</dd>
+                    <dt>"Tax"</dt>
+                    <dd>{money_of(order.totals.tax_cents)}</dd>
+                    <dt class="cart__total">"Total"</dt>
+                    <dd class="cart__total">{money_of(order.totals.total_cents)}</dd>
+                </dl>
+            </section>
+            <div class="order__addresses">
+                <AddressBlock title="Shipping address" address=order.shipping_address.clone() />
+                <AddressBlock title="Billing address" address=order.billing_address.clone() />
+            </div>
+            <section aria-labelledby="timeline-heading">
+                <h2 id="timeline-heading">"Status"</h2>
+                <ol class="order__timeline">
+                    {order
+                        .timeline
+                        .iter()
+                        .map(|change| view! {
+                            <li>
+                                <strong>{change.status.label()}</strong>
+                                " " <time datetime=change.at.clone()>{short_time(&change.at)}</time>
+                                {(!change.note.is_empty()).then(|| format!(" — {}", change.note))}
+                            </li>
+                        })
+                        .collect_view()}
+                </ol>
+            </section>
+            {can_cancel.then(|| view! {
+                <ActionForm action=cancel>
+                    <FormAlert error />
+                    <input type="hidden" name="number" value=number.clone() />
+                    <button type="submit" class="button button--danger" disabled=move || cancel.pending().get()>
+                        "Cancel order"
+                    </button>
+                </ActionForm>
+            })}
+            <p><a href="/orders">"All orders"</a></p>
+        </article>
+    }
+}
+
+#[component]
+fn AddressBlock(title: &'static str, address: AddressSnapshot) -> impl IntoView {
+    view! {
+        <section class="order__address">
+            <h2>{title}</h2>
+            <address>
+                {address.full_name}<br />
+                {address.line1}<br />
+                {address.line2.map(|line| view! { {line}<br /> })}
+                {format!("{} {} {}", address.postal_code, address.city, address.region)}<br />
+                {address.country}
+            </address>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_time;
+
+    #[test]
+    fn order_times_show_date_and_minutes_in_utc() {
+        assert_eq!(short_time("2026-11-23T14:05:09.123456+00:00"), "2026-11-23 14:05 UTC");
+        assert_eq!(short_time("garbage"), "garbage");
+    }
+}
