@@ -156,7 +156,7 @@ app_test!(storefront_pages_carry_the_compact_fleet_widget, |app| async move {
     assert!(html.contains("instances in service"), "the widget shows the fleet");
     assert!(!html.contains("chart__plot"), "and no charts");
     let widget_tag = |html: &str| {
-        let start = html.find("<aside class=\"fleet-widget\"").expect("the widget element");
+        let start = html.find("data-testid=\"fleet-widget\"").expect("the widget element");
         html[start..start + html[start..].find('>').unwrap()].to_owned()
     };
     assert!(!widget_tag(&html).contains("hidden"), "{}", widget_tag(&html));
