@@ -36,7 +36,7 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
 .PHONY: help tools rust-tools browser-tools build run watch test lint fmt-check clippy wasm-deps \
-        test-rust test-e2e lighthouse load load-monitoring clean-data
+        test-rust test-e2e lighthouse load load-monitoring load-checkout clean-data
 
 help:
 	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -134,6 +134,10 @@ load: build
 # The simulator's CPU, 1,000 live-stream viewers and the metrics page's transfer size.
 load-monitoring: build
 	end2end/load/monitoring.sh
+
+# Checkout orders/s on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
+load-checkout: build
+	end2end/load/checkout.sh
 
 clean-data:
 	rm -rf data end2end/.data

@@ -1,6 +1,6 @@
 # Shared by the load and Lighthouse scripts: start the release server on a fresh SQLite
 # database in a temporary folder, wait until it is ready, and stop it on exit.
-# Usage: source end2end/lib.sh; start_release_server PORT   (sets SERVER_PID and WORKDIR)
+# Usage: source end2end/lib.sh; start_release_server PORT [DATABASE_URL]   (sets SERVER_PID and WORKDIR)
 
 TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 SERVER_BIN=${SERVER_BIN:-$TARGET_DIR/release/server}
@@ -19,8 +19,9 @@ trap stop_release_server EXIT
 
 start_release_server() {
   local port=$1
+  local database_url=${2:-sqlite://$WORKDIR/shop.db?mode=rwc}
   [[ -x "$SERVER_BIN" ]] || { echo "no release server at $SERVER_BIN: run make build" >&2; exit 1; }
-  DATABASE_URL="sqlite://$WORKDIR/shop.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" APP_ENV=prod \
+  DATABASE_URL="$database_url" MAIL_DIR="$WORKDIR/mail" LEPTOS_SITE_ADDR="127.0.0.1:$port" APP_ENV=prod \
     RUST_LOG=warn "$SERVER_BIN" >"$WORKDIR/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 150); do

@@ -402,3 +402,28 @@ mod outbox_delivery {
         assert!(outbox_row(&t.db).await.last_error.unwrap_or_default().starts_with("SMTP"));
     });
 }
+
+db_test!(shoppers_filling_carts_while_others_check_out_never_meet_a_locked_database, |t| async move {
+    let item = product_with(&t.db, "aurora-wireless-headphones", 1_000, 1_250).await;
+    let mut shoppers = Vec::new();
+    for i in 0..12 {
+        shoppers.push(customer(&t.db, &format!("shopper{i}@example.com")).await);
+    }
+    let runs: Vec<_> = shoppers
+        .into_iter()
+        .map(|shopper| {
+            let db = t.db.clone();
+            tokio::spawn(async move {
+                for _ in 0..3 {
+                    cart::add(&db, &CartOwner::User(shopper.id), item.id, 1).await?;
+                    orders::place_order(&db, &shopper, request(&new_key(), Payment::CashOnDelivery), &RULES).await?;
+                }
+                Ok::<(), app::error::AppError>(())
+            })
+        })
+        .collect();
+    for run in runs {
+        run.await.unwrap().expect("no busy or locked errors");
+    }
+    assert_eq!(stock_of(&t.db, item.id).await, 1_000 - 36);
+});

@@ -11,7 +11,6 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{Set, Unchanged},
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 /// Enough for any household; bounds what one account can store.
@@ -108,7 +107,7 @@ async fn has_default(db: &impl ConnectionTrait, user_id: i32, kind: AddressKind)
 
 /// Adds an address. The first of its kind becomes the default.
 pub async fn create(db: &DatabaseConnection, user_id: i32, input: AddressInput) -> Result<Address, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     if address::Entity::find().filter(address::Column::UserId.eq(user_id)).count(&txn).await? >= MAX_ADDRESSES {
         return Err(AppError::conflict(format!("An account can keep at most {MAX_ADDRESSES} addresses.")));
     }
@@ -133,7 +132,7 @@ pub async fn create(db: &DatabaseConnection, user_id: i32, input: AddressInput) 
 /// Replaces an address's fields. Unticking "default" keeps it the default until another
 /// address of the kind takes over: a kind with addresses always has one default.
 pub async fn update(db: &DatabaseConnection, user_id: i32, id: i32, input: AddressInput) -> Result<Address, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let existing = owned(&txn, user_id, id).await?;
     let old_kind = AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping);
     let (kind, wants_default) = (input.kind, input.is_default);
@@ -156,7 +155,7 @@ pub async fn update(db: &DatabaseConnection, user_id: i32, id: i32, input: Addre
 }
 
 pub async fn set_default(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<Address, AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let existing = owned(&txn, user_id, id).await?;
     let kind = AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping);
     make_sole_default(&txn, user_id, kind, id).await?;
@@ -167,7 +166,7 @@ pub async fn set_default(db: &DatabaseConnection, user_id: i32, id: i32) -> Resu
 
 /// Deletes an address; when it was the default, the newest other address of its kind takes over.
 pub async fn delete(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let existing = owned(&txn, user_id, id).await?;
     address::Entity::delete_by_id(id).exec(&txn).await?;
     if existing.is_default {

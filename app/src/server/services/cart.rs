@@ -9,7 +9,7 @@ use crate::{
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 /// Whose cart: a signed-in user's, or a guest's by session id.
@@ -102,7 +102,7 @@ pub async fn add(db: &DatabaseConnection, owner: &CartOwner, product_id: i32, qu
     if quantity < 1 {
         return Err(AppError::validation("quantity", "the quantity must be at least 1"));
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let product = sellable_product(&txn, product_id).await?;
     let cart = ensure_cart(&txn, owner).await?;
     let existing = item(&txn, cart.id, product_id).await?;
@@ -182,7 +182,7 @@ pub async fn remove(db: &impl ConnectionTrait, owner: &CartOwner, product_id: i3
 /// stock and 99; see [`merged_quantity`]) and the guest cart is deleted, in one transaction.
 pub async fn merge_guest_cart(db: &DatabaseConnection, session_key: &str, user_id: i32) -> Result<(), AppError> {
     let guest_owner = CartOwner::Guest(session_key.to_owned());
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let Some(guest) = find_cart(&txn, &guest_owner).await? else {
         return Ok(());
     };

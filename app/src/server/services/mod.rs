@@ -8,3 +8,18 @@ pub mod catalog;
 pub mod orders;
 pub mod outbox;
 pub mod timeline;
+
+use crate::error::AppError;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+
+/// A transaction that will write. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a
+/// deferred transaction that reads first and writes later cannot upgrade while another writer
+/// commits, and SQLite answers SQLITE_BUSY at once instead of waiting out the busy timeout.
+pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?)
+}

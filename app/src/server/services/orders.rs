@@ -10,15 +10,14 @@ use crate::{
     error::AppError,
     server::{
         entities::{cart, cart_item, email_outbox, order, order_item, order_status_history, product},
-        services::cart::lines,
+        services::{begin_write, cart::lines},
     },
 };
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -80,17 +79,6 @@ fn fingerprint(lines: &[(i32, i32)]) -> String {
         }
     }
     format!("{hash:016x}")
-}
-
-async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
-    // On SQLite a write transaction from the start: no upgrade from reader to writer midway,
-    // which is where concurrent SQLite transactions deadlock into SQLITE_BUSY.
-    Ok(db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?)
 }
 
 /// The order an earlier submit with this key made, if its cart was this one.
