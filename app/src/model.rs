@@ -15,6 +15,11 @@ impl Money {
     pub fn new(cents: i64, currency: impl Into<String>) -> Self {
         Self { cents, currency: currency.into() }
     }
+
+    /// `cents` of `currency` as shown to shoppers, e.g. `$1,299.00`.
+    pub fn format(cents: i64, currency: &str) -> String {
+        Self::new(cents, currency).to_string()
+    }
 }
 
 impl fmt::Display for Money {

@@ -8,8 +8,8 @@
 use crate::{
     api::shop::{AddToCart, RemoveFromCart, UpdateCartLine, get_cart},
     app::AuthEpoch,
-    commerce::{CartLine, CartView, MAX_LINE_QUANTITY},
-    components::forms::capitalize,
+    commerce::{CartLine, CartView, MAX_LINE_QUANTITY, Totals},
+    components::forms::{capitalize, form_error},
     error::AppError,
     model::Money,
 };
@@ -50,14 +50,32 @@ impl CartState {
     }
 }
 
-fn money(cents: i64, currency: &str) -> String {
-    Money::new(cents, currency).to_string()
+/// Subtotal, shipping ("Free" at zero), tax and total: the cart's, the checkout's and an order's.
+#[component]
+pub fn TotalsList(totals: Totals, currency: String) -> impl IntoView {
+    let money = move |cents: i64| Money::format(cents, &currency);
+    view! {
+        <dl class="cart__totals">
+            <dt>"Subtotal"</dt>
+            <dd>{money(totals.subtotal_cents)}</dd>
+            <dt>"Shipping"</dt>
+            <dd>{if totals.shipping_cents == 0 { "Free".to_owned() } else { money(totals.shipping_cents) }}</dd>
+            <dt>"Tax"</dt>
+            <dd>{money(totals.tax_cents)}</dd>
+            <dt class="cart__total">"Total"</dt>
+            <dd class="cart__total">{money(totals.total_cents)}</dd>
+        </dl>
+    }
 }
 
-fn action_error<T>(result: &Option<Result<T, AppError>>) -> Option<String> {
-    match result {
-        Some(Err(error)) => Some(capitalize(&error.to_string())),
-        _ => None,
+/// What an empty cart says, in the drawer, on /cart and at checkout.
+#[component]
+pub fn EmptyCart() -> impl IntoView {
+    view! {
+        <div class="cart-empty">
+            <p>"Your cart is empty."</p>
+            <a class="button" href="/products">"Browse all products"</a>
+        </div>
     }
 }
 
@@ -76,7 +94,7 @@ pub fn AddToCartButton(product_id: i32, in_stock: bool, #[prop(optional)] produc
         },
         false,
     );
-    let error = move || action.value().with(action_error);
+    let error = move || action.value().with(|r| form_error(r, &[]));
     // Cards repeat the button, so each one says which product it adds to screen readers
     // through its description, while its name stays "Add to cart".
     let described = (!product_name.is_empty()).then(|| format!("add-{product_id}-name"));
@@ -166,20 +184,15 @@ pub fn CartDrawer() -> impl IntoView {
 #[component]
 pub fn CartContents(cart: CartView) -> impl IntoView {
     if cart.lines.is_empty() {
-        return view! {
-            <div class="cart-empty">
-                <p>"Your cart is empty."</p>
-                <a class="button" href="/products">"Browse all products"</a>
-            </div>
-        }
-        .into_any();
+        return view! { <EmptyCart /> }.into_any();
     }
     let state = CartState::get();
     let update = ServerAction::<UpdateCartLine>::new();
     let remove = ServerAction::<RemoveFromCart>::new();
     state.refresh_after(update.version());
     state.refresh_after(remove.version());
-    let error = move || update.value().with(action_error).or_else(|| remove.value().with(action_error));
+    let error =
+        move || update.value().with(|r| form_error(r, &[])).or_else(|| remove.value().with(|r| form_error(r, &[])));
     let currency = cart.currency.clone();
     let short = cart.has_short_lines();
     view! {
@@ -197,16 +210,7 @@ pub fn CartContents(cart: CartView) -> impl IntoView {
                     "Some items have less stock than your cart holds. Lower their quantity to check out."
                 </p>
             })}
-            <dl class="cart__totals">
-                <dt>"Subtotal"</dt>
-                <dd>{money(cart.totals.subtotal_cents, &cart.currency)}</dd>
-                <dt>"Shipping"</dt>
-                <dd>{if cart.totals.shipping_cents == 0 { "Free".to_owned() } else { money(cart.totals.shipping_cents, &cart.currency) }}</dd>
-                <dt>"Tax"</dt>
-                <dd>{money(cart.totals.tax_cents, &cart.currency)}</dd>
-                <dt class="cart__total">"Total"</dt>
-                <dd class="cart__total">{money(cart.totals.total_cents, &cart.currency)}</dd>
-            </dl>
+            <TotalsList totals=cart.totals currency=cart.currency.clone() />
             <a class="button cart__checkout" href="/checkout">"Checkout"</a>
         </div>
     }
@@ -231,7 +235,7 @@ fn CartLineItem(
             <img class="cart-line__image" src=line.image_path alt="" width="64" height="64" loading="lazy" />
             <div class="cart-line__about">
                 <a class="cart-line__name" href=format!("/products/{}", line.slug)>{line.name.clone()}</a>
-                <p class="cart-line__price">{money(line.unit_price_cents, &currency)} " each"</p>
+                <p class="cart-line__price">{Money::format(line.unit_price_cents, &currency)} " each"</p>
                 {short.then(|| view! {
                     <p class="cart-line__warning">
                         {if line.stock > 0 { format!("Only {} left", line.stock) } else { "Out of stock".to_owned() }}
@@ -253,7 +257,7 @@ fn CartLineItem(
                         disabled={move || quantity >= most || busy()}>"+"</button>
                 </ActionForm>
             </div>
-            <p class="cart-line__total">{money(line.line_total_cents, &currency)}</p>
+            <p class="cart-line__total">{Money::format(line.line_total_cents, &currency)}</p>
             <ActionForm action=remove>
                 <input type="hidden" name="product_id" value=line.product_id />
                 <button type="submit" class="link-button" disabled=busy>"Remove"</button>

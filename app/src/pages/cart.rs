@@ -8,7 +8,7 @@ use crate::{
     },
     commerce::{CartView, PaymentMethod},
     components::{
-        cart::{CartContents, CartState},
+        cart::{CartContents, CartState, EmptyCart, TotalsList},
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, SubmitButton, error_for, form_error},
     },
@@ -39,32 +39,27 @@ pub fn CartPage() -> impl IntoView {
     }
 }
 
-/// The fields the checkout names for each address; what `place_order` reads.
-const SHIPPING_FIELDS: AddressFieldNames = AddressFieldNames {
-    prefix: "shipping",
-    kind: "shipping[kind]",
-    full_name: "shipping[full_name]",
-    line1: "shipping[line1]",
-    line2: "shipping[line2]",
-    city: "shipping[city]",
-    region: "shipping[region]",
-    postal_code: "shipping[postal_code]",
-    country: "shipping[country]",
-    phone: "shipping[phone]",
-};
+/// The form names of one address's fields, `shipping[city]` and the like: what `place_order`
+/// reads as a nested `AddressForm`.
+macro_rules! address_field_names {
+    ($prefix:literal) => {
+        AddressFieldNames {
+            prefix: $prefix,
+            kind: concat!($prefix, "[kind]"),
+            full_name: concat!($prefix, "[full_name]"),
+            line1: concat!($prefix, "[line1]"),
+            line2: concat!($prefix, "[line2]"),
+            city: concat!($prefix, "[city]"),
+            region: concat!($prefix, "[region]"),
+            postal_code: concat!($prefix, "[postal_code]"),
+            country: concat!($prefix, "[country]"),
+            phone: concat!($prefix, "[phone]"),
+        }
+    };
+}
 
-const BILLING_FIELDS: AddressFieldNames = AddressFieldNames {
-    prefix: "billing",
-    kind: "billing[kind]",
-    full_name: "billing[full_name]",
-    line1: "billing[line1]",
-    line2: "billing[line2]",
-    city: "billing[city]",
-    region: "billing[region]",
-    postal_code: "billing[postal_code]",
-    country: "billing[country]",
-    phone: "billing[phone]",
-};
+const SHIPPING_FIELDS: AddressFieldNames = address_field_names!("shipping");
+const BILLING_FIELDS: AddressFieldNames = address_field_names!("billing");
 
 #[derive(Clone, Copy)]
 struct AddressFieldNames {
@@ -99,13 +94,7 @@ pub fn CheckoutPage() -> impl IntoView {
                         (Err(AppError::Unauthorized), _, _) | (_, Err(AppError::Unauthorized), _) => {
                             view! { <Redirect path="/login?next=%2Fcheckout" /> }.into_any()
                         }
-                        (Ok(_), Ok(_), Ok(cart)) if cart.lines.is_empty() => view! {
-                            <div class="cart-empty">
-                                <p>"Your cart is empty."</p>
-                                <a class="button" href="/products">"Browse all products"</a>
-                            </div>
-                        }
-                        .into_any(),
+                        (Ok(_), Ok(_), Ok(cart)) if cart.lines.is_empty() => view! { <EmptyCart /> }.into_any(),
                         (Ok(saved), Ok(key), Ok(cart)) => view! { <CheckoutForm saved key cart /> }.into_any(),
                         (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
                             view! { <ErrorNotice error /> }.into_any()
@@ -133,7 +122,6 @@ fn CheckoutForm(saved: Vec<Address>, key: String, cart: CartView) -> impl IntoVi
     });
     let default_choice = saved.iter().find(|a| a.is_default).or(saved.first()).map(|a| a.id);
     let currency = cart.currency.clone();
-    let money = move |cents: i64| Money::new(cents, currency.as_str()).to_string();
     view! {
         <ActionForm action=place>
             <FormAlert error=alert />
@@ -207,21 +195,12 @@ fn CheckoutForm(saved: Vec<Address>, key: String, cart: CartView) -> impl IntoVi
                             .map(|line| view! {
                                 <li>
                                     <span>{format!("{} × {}", line.quantity, line.name)}</span>
-                                    <span>{money(line.line_total_cents)}</span>
+                                    <span>{Money::format(line.line_total_cents, &currency)}</span>
                                 </li>
                             })
                             .collect_view()}
                     </ul>
-                    <dl class="cart__totals">
-                        <dt>"Subtotal"</dt>
-                        <dd>{money(cart.totals.subtotal_cents)}</dd>
-                        <dt>"Shipping"</dt>
-                        <dd>{if cart.totals.shipping_cents == 0 { "Free".to_owned() } else { money(cart.totals.shipping_cents) }}</dd>
-                        <dt>"Tax"</dt>
-                        <dd>{money(cart.totals.tax_cents)}</dd>
-                        <dt class="cart__total">"Total"</dt>
-                        <dd class="cart__total">{money(cart.totals.total_cents)}</dd>
-                    </dl>
+                    <TotalsList totals=cart.totals currency=cart.currency.clone() />
                     <SubmitButton label="Place order" pending=place.pending() />
                 </section>
             </div>

@@ -4,7 +4,11 @@
 use crate::{
     api::shop::{CancelOrder, get_order, list_orders},
     commerce::{AddressSnapshot, OrderDetail, OrderSummary},
-    components::{cart::CartState, error_notice::ErrorNotice, forms::FormAlert, forms::form_error},
+    components::{
+        cart::{CartState, TotalsList},
+        error_notice::ErrorNotice,
+        forms::{FormAlert, form_error},
+    },
     error::AppError,
     model::Money,
 };
@@ -21,10 +25,6 @@ pub fn short_time(rfc3339: &str) -> String {
         (Some(date), Some(time)) => format!("{date} {time} UTC"),
         _ => rfc3339.to_owned(),
     }
-}
-
-fn money(cents: i64, currency: &str) -> String {
-    Money::new(cents, currency).to_string()
 }
 
 #[component]
@@ -72,7 +72,7 @@ fn OrderTable(list: Vec<OrderSummary>) -> impl IntoView {
                             <th scope="row"><a href=format!("/orders/{}", order.number)>{order.number.clone()}</a></th>
                             <td><time datetime=order.placed_at.clone()>{short_time(&order.placed_at)}</time></td>
                             <td><span class="badge" data-status=order.status.as_str()>{order.status.label()}</span></td>
-                            <td class="numeric">{money(order.total_cents, &order.currency)}</td>
+                            <td class="numeric">{Money::format(order.total_cents, &order.currency)}</td>
                         </tr>
                     })
                     .collect_view()}
@@ -119,8 +119,6 @@ pub fn OrderPage() -> impl IntoView {
 fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelOrder>) -> impl IntoView {
     let number = order.summary.number.clone();
     let currency = order.summary.currency.clone();
-    let cur = currency.clone();
-    let money_of = move |cents: i64| money(cents, &cur);
     let can_cancel = order.can_cancel();
     let status = order.summary.status;
     let error = Signal::derive(move || cancel.value().with(|r| form_error(r, &[])));
@@ -162,24 +160,15 @@ fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelO
                                 <tr>
                                     <th scope="row">{line.name.clone()}</th>
                                     <td>{line.sku.clone()}</td>
-                                    <td class="numeric">{money(line.unit_price_cents, &currency)}</td>
+                                    <td class="numeric">{Money::format(line.unit_price_cents, &currency)}</td>
                                     <td class="numeric">{line.quantity}</td>
-                                    <td class="numeric">{money(line.line_total_cents, &currency)}</td>
+                                    <td class="numeric">{Money::format(line.line_total_cents, &currency)}</td>
                                 </tr>
                             })
                             .collect_view()}
                     </tbody>
                 </table>
-                <dl class="cart__totals">
-                    <dt>"Subtotal"</dt>
-                    <dd>{money_of(order.totals.subtotal_cents)}</dd>
-                    <dt>"Shipping"</dt>
-                    <dd>{money_of(order.totals.shipping_cents)}</dd>
-                    <dt>"Tax"</dt>
-                    <dd>{money_of(order.totals.tax_cents)}</dd>
-                    <dt class="cart__total">"Total"</dt>
-                    <dd class="cart__total">{money_of(order.totals.total_cents)}</dd>
-                </dl>
+                <TotalsList totals=order.totals currency=currency.clone() />
             </section>
             <div class="order__addresses">
                 <AddressBlock title="Shipping address" address=order.shipping_address.clone() />

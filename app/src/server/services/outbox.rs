@@ -58,7 +58,7 @@ pub struct Email {
 /// The order confirmation: number, items, totals and where it goes.
 pub fn confirmation_email(order: &OrderDetail, recipient: &str, sender_domain: &str) -> Email {
     let currency = &order.summary.currency;
-    let money = |cents: i64| Money::new(cents, currency.as_str()).to_string();
+    let money = |cents: i64| Money::format(cents, currency);
     let number = &order.summary.number;
     let mut text = format!("Thank you for your order {number}.\n\nItems:\n");
     for line in &order.lines {
