@@ -36,6 +36,9 @@ pub struct Settings {
     pub output_name: String,
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     pub shutdown_grace: Duration,
+    /// How long a stopping replica keeps serving while reporting not-ready, so load balancers
+    /// take it out of rotation before it stops accepting connections.
+    pub shutdown_drain: Duration,
     pub sessions: SessionSettings,
     /// Peers whose `X-Forwarded-For` is believed (the load balancer); nobody else's is.
     pub trusted_proxies: Vec<IpNet>,
@@ -158,6 +161,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("LEPTOS_SITE_ROOT", "target/site", "folder with the built site (pkg/, images, ...)"),
     ("LEPTOS_SITE_PKG_DIR", "pkg", "folder under the site root holding JS, wasm and CSS"),
     ("LEPTOS_OUTPUT_NAME", "cloudscale", "name of the JS/wasm/CSS bundle"),
+    ("SHUTDOWN_DRAIN_SECS", "5", "seconds a stopping replica serves on while /readyz says 503 (0-300)"),
     ("SHUTDOWN_GRACE_SECS", "30", "seconds in-flight requests get after SIGTERM (1-3600)"),
     ("SESSION_IDLE_MINUTES", "60", "a session unused this long ends (5-1440)"),
     ("SESSION_ABSOLUTE_HOURS", "12", "a sign-in lasts at most this long (1-720)"),
@@ -308,6 +312,9 @@ impl Settings {
             output_name: get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "cloudscale".to_owned()),
             shutdown_grace: Duration::from_secs(
                 ranged("SHUTDOWN_GRACE_SECS", get("SHUTDOWN_GRACE_SECS"), 30, 1..=3600)?.into(),
+            ),
+            shutdown_drain: Duration::from_secs(
+                ranged("SHUTDOWN_DRAIN_SECS", get("SHUTDOWN_DRAIN_SECS"), 5, 0..=300)?.into(),
             ),
         })
     }

@@ -3,9 +3,12 @@ use std::process::ExitCode;
 
 fn usage() -> String {
     let mut text = String::from(
-        "usage: server [serve]\n       server create-admin --email EMAIL [--name NAME]\n\n\
+        "usage: server [serve]\n       server create-admin --email EMAIL [--name NAME]\n       \
+         server healthcheck [--ready]\n\n\
          Runs the CloudScale Commerce shop. create-admin creates or promotes an admin account\n\
-         (password from ADMIN_PASSWORD, or one line on standard input) and exits.\n\n\
+         (password from ADMIN_PASSWORD, or one line on standard input) and exits. healthcheck\n\
+         asks the server at LEPTOS_SITE_ADDR for /healthz (or /readyz) and exits 0 when it\n\
+         answers 200, 1 otherwise: the container's HEALTHCHECK, which needs no curl.\n\n\
          Configuration comes from the environment:\n\n",
     );
     for (name, default, meaning) in VARIABLES {
@@ -26,6 +29,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        ["healthcheck"] => return healthcheck("/healthz"),
+        ["healthcheck", "--ready"] => return healthcheck("/readyz"),
         ["-h" | "--help" | "help"] => {
             print!("{}", usage());
             return ExitCode::SUCCESS;
@@ -78,6 +83,26 @@ fn main() -> ExitCode {
             }
         }
     })
+}
+
+/// Probes the local server on the port it was configured with; reads nothing else, so it
+/// works whatever the rest of the configuration holds.
+fn healthcheck(path: &str) -> ExitCode {
+    let addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
+    let addr = match addr.trim().parse() {
+        Ok(addr) => addr,
+        Err(_) => {
+            eprintln!("error: LEPTOS_SITE_ADDR={addr:?} is not an address such as 0.0.0.0:8080");
+            return ExitCode::from(2);
+        }
+    };
+    match server::health::probe(addr, path, std::time::Duration::from_secs(3)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("unhealthy: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `--email E [--name N]`.

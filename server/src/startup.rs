@@ -1,6 +1,7 @@
 use crate::{
     config::{Environment, Settings, redact_password},
-    health, live, mail,
+    health::{self, Readiness, ReadyCheck},
+    live, mail,
     middleware::server_fn_error_status,
     prometheus::{self, HttpMetrics, MetricsEndpoint},
     security::{self, SecurityPolicy},
@@ -52,6 +53,13 @@ pub enum StartupError {
     Admin(app::error::AppError),
     #[error("cannot set up order e-mail: {0}")]
     Mail(String),
+    #[error(
+        "another server is already using the SQLite database {0}: SQLite serves one replica only; \
+         run several replicas on PostgreSQL (DATABASE_URL=postgres://...)"
+    )]
+    SqliteInUse(String),
+    #[error("cannot lock the SQLite database {path}: {source}")]
+    SqliteLock { path: String, source: std::io::Error },
 }
 
 /// A built server: database ready, port bound, router assembled. `build` with port 0 picks
@@ -62,6 +70,10 @@ pub struct Application {
     db: DatabaseConnection,
     local_addr: SocketAddr,
     shutdown_grace: Duration,
+    shutdown_drain: Duration,
+    readiness: Readiness,
+    /// Held while serving from a SQLite file, so a second server on the same file refuses to start.
+    _sqlite_lock: Option<std::fs::File>,
     /// The e-mail worker's mailer and wake-up, taken when serving starts.
     outbox: Option<(app::server::services::outbox::Mailer, OutboxSignal)>,
 }
@@ -69,6 +81,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         tracing::info!(database = %redact_password(&settings.database.url), "opening the database");
+        let sqlite_lock = lock_sqlite_file(&settings.database.url)?;
         let db = database::connect(&settings.database).await.map_err(StartupError::Database)?;
         database::prepare(&db, settings.seed_catalog).await.map_err(StartupError::Prepare)?;
         let hasher = PasswordHasher::default();
@@ -119,13 +132,17 @@ impl Application {
             settings: settings.sessions.clone(),
             trusted_proxies: settings.trusted_proxies.clone().into(),
         };
+        let readiness = Readiness::default();
         Ok(Self {
             listener,
             outbox: Some((mailer, outbox_signal)),
-            router: router(state, policy, sessions),
+            router: router(state, policy, sessions, readiness.clone()),
             db,
             local_addr,
             shutdown_grace: settings.shutdown_grace,
+            shutdown_drain: settings.shutdown_drain,
+            readiness,
+            _sqlite_lock: sqlite_lock,
         })
     }
 
@@ -137,14 +154,22 @@ impl Application {
         self.local_addr.port()
     }
 
-    /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish
-    /// (up to the grace period) and closes the database pool.
+    /// Serves until `shutdown` resolves, then drains: `/readyz` answers 503 while everything
+    /// else is still served, for the drain period, so load balancers move traffic elsewhere.
+    /// Then it stops accepting, lets in-flight requests finish (up to the grace period) and
+    /// closes the database pool.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let stopping = Arc::new(Notify::new());
         let signal = {
             let stopping = stopping.clone();
+            let (readiness, drain) = (self.readiness.clone(), self.shutdown_drain);
             async move {
                 shutdown.await;
+                readiness.start_draining();
+                if !drain.is_zero() {
+                    tracing::info!(drain_secs = drain.as_secs(), "draining: /readyz answers 503, still serving");
+                    tokio::time::sleep(drain).await;
+                }
                 tracing::info!("shutting down: no new connections, finishing in-flight requests");
                 stopping.notify_one();
             }
@@ -173,6 +198,30 @@ impl Application {
         }
         tracing::info!("stopped");
         result
+    }
+}
+
+/// SQLite serves one replica: a second server process on the same file would pass its own
+/// in-process checks (the simulator's timeline, the outbox worker's leases are written as if
+/// alone) and the two would contend for the one writer lock. An exclusive lock on a file beside
+/// the database makes the second server refuse to start instead; the lock goes with the process.
+fn lock_sqlite_file(url: &str) -> Result<Option<std::fs::File>, StartupError> {
+    let Some(path) = database::sqlite_file(url) else { return Ok(None) };
+    let lock_path = format!("{}.server-lock", path.display());
+    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|source| StartupError::SqliteLock { path: path.display().to_string(), source })?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| StartupError::SqliteLock { path: lock_path.clone(), source })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartupError::SqliteInUse(path.display().to_string())),
+        Err(std::fs::TryLockError::Error(source)) => Err(StartupError::SqliteLock { path: lock_path, source }),
     }
 }
 
@@ -219,7 +268,7 @@ pub struct SessionPolicy {
 }
 
 /// Every route of the shop, with its middleware. Layers run outermost-last.
-pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPolicy) -> Router {
+pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPolicy, readiness: Readiness) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     let backend = Backend { db: state.db.clone(), hasher: state.hasher.clone() };
@@ -245,7 +294,10 @@ pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPo
         .layer(auth)
         .layer(axum::middleware::from_fn_with_state(client_ips, sessions::record_client_ip))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+        .route(
+            "/readyz",
+            get(health::readyz).with_state(ReadyCheck { db: state.db.clone(), readiness: readiness.clone() }),
+        )
         .route("/monitoring/stream", get(live::stream))
         .route("/metrics", get(prometheus::metrics).with_state(metrics_endpoint))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), assets(pkg_dir))
@@ -254,6 +306,7 @@ pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPo
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::csrf_guard))
         .layer(RequestBodyLimitLayer::new(security::MAX_REQUEST_BODY))
         .layer(axum::middleware::from_fn_with_state(policy, security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(readiness, health::close_connections_while_draining))
         // HTML, JSON, JS, CSS and wasm; files with a precompressed .br/.gz twin are served as is.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(PropagateRequestIdLayer::x_request_id())

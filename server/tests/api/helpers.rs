@@ -8,7 +8,8 @@ pub struct TestApp {
     pub db: TestDb,
     /// Where this server writes order e-mails (no SMTP in tests).
     pub mail_dir: PathBuf,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 pub fn public_dir() -> PathBuf {
@@ -38,6 +39,8 @@ async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         ("LEPTOS_SITE_ROOT".into(), public_dir().display().to_string()),
         ("DB_MAX_CONNECTIONS".into(), "4".into()),
         ("MAIL_DIR".into(), mail_dir.display().to_string()),
+        // No load balancer to wait for: stop at once (the drain has tests of its own).
+        ("SHUTDOWN_DRAIN_SECS".into(), "0".into()),
     ]);
     for (key, value) in extra {
         vars.insert((*key).into(), (*value).into());
@@ -46,7 +49,7 @@ async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     let app = Application::build(settings).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async move {
+    let server = tokio::spawn(app.run_until_stopped(async move {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::builder()
@@ -56,14 +59,16 @@ async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
-    TestApp { address, client, db, mail_dir, _shutdown: shutdown }
+    TestApp { address, client, db, mail_dir, shutdown, server }
 }
 
 impl TestApp {
     /// Stops this server and starts a new one over the same database, as a deploy would.
     pub async fn restart(self) -> TestApp {
-        let TestApp { db, _shutdown: shutdown, .. } = self;
+        let TestApp { db, shutdown, server, .. } = self;
         drop(shutdown);
+        // The old server must be gone first: on SQLite it holds the file's one-server lock.
+        server.await.expect("the old server task ends").expect("the old server stops cleanly");
         start_on(db, &[]).await
     }
 
