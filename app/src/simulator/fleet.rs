@@ -257,14 +257,23 @@ impl Fleet {
             low_cpu,
             scale_out: StepPolicy {
                 threshold: config.scale_out_cpu,
-                steps: vec![
-                    Step { lower: Some(0.0), upper: Some(15.0), adjustment: Adjustment::ChangeInCapacity(1) },
-                    Step { lower: Some(15.0), upper: None, adjustment: Adjustment::ChangeInCapacity(2) },
-                ],
+                steps: policy()
+                    .scale_out_steps
+                    .iter()
+                    .map(|step| Step {
+                        lower: step.lower_bound_above_threshold,
+                        upper: step.upper_bound_above_threshold,
+                        adjustment: Adjustment::ChangeInCapacity(step.change_in_capacity),
+                    })
+                    .collect(),
             },
             scale_in: StepPolicy {
                 threshold: config.scale_in_cpu,
-                steps: vec![Step { lower: None, upper: Some(0.0), adjustment: Adjustment::ChangeInCapacity(-1) }],
+                steps: vec![Step {
+                    lower: None,
+                    upper: Some(0.0),
+                    adjustment: Adjustment::ChangeInCapacity(policy().scale_in_change_in_capacity),
+                }],
             },
             instances: Vec::new(),
             rng: Rng::new(seed),
