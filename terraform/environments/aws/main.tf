@@ -1,0 +1,45 @@
+# Production on AWS (ap-south-1 by default): the shop's Auto Scaling group, load balancer and
+# database from ../../modules/aws-shop.
+#
+#   cp terraform.tfvars.example terraform.tfvars   # then edit
+#   terraform init && terraform apply
+
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.80"
+    }
+  }
+  # Keep state remote and locked, for example:
+  # backend "s3" {
+  #   bucket       = "my-terraform-state"
+  #   key          = "cloudscale/aws.tfstate"
+  #   region       = "ap-south-1"
+  #   encrypt      = true
+  #   use_lockfile = true
+  # }
+}
+
+provider "aws" {
+  region = var.region
+  default_tags {
+    tags = { Environment = var.environment }
+  }
+}
+
+module "shop" {
+  source = "../../modules/aws-shop"
+
+  name                = "cloudscale-${var.environment}"
+  availability_zones  = var.availability_zones
+  image_tag           = var.image_tag
+  instance_type       = var.instance_type
+  certificate_arn     = var.certificate_arn
+  public_origin       = var.public_origin
+  scaling_policy      = var.scaling_policy
+  alarm_email         = var.alarm_email
+  db_instance_class   = var.db_instance_class
+  deletion_protection = var.deletion_protection
+}

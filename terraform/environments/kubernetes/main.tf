@@ -1,0 +1,33 @@
+# The shop on an existing Kubernetes cluster (with metrics-server for the HPA and an ingress
+# controller), from ../../modules/kubernetes-shop. The database is an existing PostgreSQL.
+#
+#   cp terraform.tfvars.example terraform.tfvars   # then edit
+#   terraform init && terraform apply
+
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = "~> 2.35"
+    }
+  }
+}
+
+provider "kubernetes" {
+  config_path    = var.kubeconfig_path
+  config_context = var.kubeconfig_context
+}
+
+module "shop" {
+  source = "../../modules/kubernetes-shop"
+
+  namespace          = var.namespace
+  image              = var.image
+  host               = var.host
+  tls_secret_name    = var.tls_secret_name
+  ingress_class_name = var.ingress_class_name
+  ingress_namespace  = var.ingress_namespace
+  database_url       = var.database_url
+  trusted_proxies    = var.trusted_proxies
+}
