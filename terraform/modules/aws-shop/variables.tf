@@ -38,9 +38,13 @@ variable "image_tag" {
 }
 
 variable "instance_type" {
-  description = "EC2 instance type of the Auto Scaling group."
+  description = "EC2 instance type of the Auto Scaling group (x86_64: the image is built for it)."
   type        = string
   default     = "t3.small"
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.[a-z0-9]+$", var.instance_type)) && !can(regex("^[a-z]+[0-9]+g", var.instance_type))
+    error_message = "instance_type must be an EC2 instance type such as t3.small, and not a Graviton (arm64) type."
+  }
 }
 
 variable "certificate_arn" {
@@ -85,6 +89,10 @@ variable "db_instance_class" {
   description = "RDS instance class of the PostgreSQL database."
   type        = string
   default     = "db.t4g.medium"
+  validation {
+    condition     = can(regex("^db\\.[a-z0-9]+\\.[a-z0-9]+$", var.db_instance_class))
+    error_message = "db_instance_class must be an RDS class such as db.t4g.medium."
+  }
 }
 
 variable "db_allocated_storage_gb" {
