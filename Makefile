@@ -102,15 +102,16 @@ $(BUILD_STAMP): $(SOURCES)
 	cargo leptos build --release --precompress --split
 	@touch $@
 
-# Reuses data/cloudscale.db; it is created, migrated and seeded on the first start.
+# Reuses data/cloudscale.db; it is created, migrated and seeded on the first start. No load
+# balancer waits on a local run, so Ctrl-C stops at once instead of draining.
 run: build
 	@echo "serving http://127.0.0.1:3000 (Ctrl-C stops)"
-	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} $(SERVER_BIN)
+	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} SHUTDOWN_DRAIN_SECS=$${SHUTDOWN_DRAIN_SECS:-0} $(SERVER_BIN)
 
 # Development builds share the site folder: the next `make build` must redo the release site.
 watch: rust-tools
 	@rm -f $(BUILD_STAMP)
-	cargo leptos watch --split
+	SHUTDOWN_DRAIN_SECS=$${SHUTDOWN_DRAIN_SECS:-0} cargo leptos watch --split
 
 ## ---------------------------------------------------------------- tests
 
