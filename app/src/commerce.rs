@@ -300,6 +300,8 @@ pub struct OrderDetail {
     pub shipping_address: AddressSnapshot,
     pub billing_address: AddressSnapshot,
     pub timeline: Vec<StatusChange>,
+    /// Set once the order has shipped.
+    pub tracking_number: Option<String>,
 }
 
 impl OrderDetail {

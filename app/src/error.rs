@@ -16,6 +16,9 @@ pub enum AppError {
     /// A well-formed request whose values break a rule (422).
     #[error("{message}")]
     Validation { field: String, message: String },
+    /// Several fields of one form break their rules, each with its own message (422).
+    #[error("please correct the marked fields")]
+    Fields { errors: Vec<FieldError> },
     /// A request that could not be understood: missing or mistyped arguments (400).
     #[error("{message}")]
     BadRequest { message: String },
@@ -44,9 +47,40 @@ pub enum AppError {
     Network,
 }
 
+/// One field's failure within [`AppError::Fields`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
 impl AppError {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation { field: field.into(), message: message.into() }
+    }
+
+    /// The message for `field`, if this error is about that field.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { field: failed, message } if failed == field => Some(message.clone()),
+            Self::Fields { errors } => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether every part of this error belongs to one of `fields` (so a form shows it there).
+    pub fn belongs_to(&self, fields: &[&str]) -> bool {
+        match self {
+            Self::Validation { field, .. } => fields.contains(&field.as_str()),
+            Self::Fields { errors } => errors.iter().all(|e| fields.contains(&e.field.as_str())),
+            _ => false,
+        }
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -60,7 +94,7 @@ impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Validation { .. } => 422,
+            Self::Validation { .. } | Self::Fields { .. } => 422,
             Self::BadRequest { .. } => 400,
             Self::Unauthorized | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,

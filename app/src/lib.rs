@@ -2,6 +2,7 @@
 //! the browser (`hydrate`) builds. Server-only code lives in [`server`].
 
 pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod charts;

@@ -10,6 +10,7 @@ mod m20261122_000002_product_search;
 mod m20261122_000003_create_accounts;
 mod m20261123_000004_create_monitoring;
 mod m20261123_000005_create_orders;
+mod m20261123_000006_admin;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_accounts::Migration),
             Box::new(m20261123_000004_create_monitoring::Migration),
             Box::new(m20261123_000005_create_orders::Migration),
+            Box::new(m20261123_000006_admin::Migration),
         ]
     }
 }

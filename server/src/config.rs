@@ -50,6 +50,10 @@ pub struct Settings {
     pub simulation: SimulationConfig,
     pub pricing: PricingRules,
     pub mail: MailSettings,
+    /// Where uploaded product images are stored (served under `/uploads`).
+    pub upload_dir: PathBuf,
+    /// Requests per minute one client address may make to `/api/v1`.
+    pub api_rate_per_minute: u32,
 }
 
 /// Where order e-mails go: SMTP when a URL is given, else `.eml` files in `folder`.
@@ -178,6 +182,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("SMTP_URL", "(none)", "smtp[s]://user:pass@host:port for order e-mails; unset writes .eml files"),
     ("MAIL_FROM", "CloudScale Commerce <orders@cloudscale.local>", "sender of order e-mails"),
     ("MAIL_DIR", "data/mail", "folder for .eml files when SMTP_URL is unset"),
+    ("UPLOAD_DIR", "data/uploads", "folder for product images uploaded in the admin (served at /uploads)"),
+    ("API_RATE_PER_MINUTE", "120", "requests per minute per client address to /api/v1 (1-100000)"),
 ];
 
 impl Settings {
@@ -293,7 +299,12 @@ impl Settings {
             return Err(invalid("SMTP_URL", &redact_password(url), "an smtp:// or smtps:// URL"));
         }
 
+        let upload_dir = PathBuf::from(get("UPLOAD_DIR").unwrap_or_else(|| "data/uploads".to_owned()));
+        let api_rate_per_minute = ranged("API_RATE_PER_MINUTE", get("API_RATE_PER_MINUTE"), 120, 1..=100_000)?;
+
         Ok(Self {
+            upload_dir,
+            api_rate_per_minute,
             mail,
             pricing,
             simulation,

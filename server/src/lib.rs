@@ -1,6 +1,7 @@
 //! The CloudScale Commerce HTTP server: configuration, telemetry, routing and lifecycle.
 //! UI, server functions and services live in the `app` crate.
 
+pub mod api_v1;
 pub mod config;
 pub mod health;
 pub mod live;
@@ -12,6 +13,7 @@ pub mod seo;
 pub mod sessions;
 pub mod startup;
 pub mod telemetry;
+pub mod uploads;
 
 pub use config::Settings;
 pub use startup::{Application, StartupError, shutdown_signal};

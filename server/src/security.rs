@@ -12,6 +12,29 @@ use std::sync::Arc;
 
 /// Server-function arguments and forms are small; anything bigger is refused with 413.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+/// An uploaded product image plus the multipart framing around it.
+pub const MAX_UPLOAD_BODY: usize = app::admin::MAX_IMAGE_BYTES + 64 * 1024;
+
+/// The one route that takes large bodies: the admin's image upload.
+fn takes_uploads(path: &str) -> bool {
+    path.starts_with("/admin/products/") && path.ends_with("/image")
+}
+
+/// Caps every request body (413 beyond it): 64 KiB, or the image limit on the upload route.
+/// A declared length over the cap is refused before reading; an undeclared (chunked) body is cut
+/// off at the cap, which the body's reader reports as 413.
+pub async fn limit_request_body(request: Request, next: Next) -> Response {
+    let limit = if takes_uploads(request.uri().path()) { MAX_UPLOAD_BODY } else { MAX_REQUEST_BODY };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large.").into_response();
+    }
+    next.run(request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)))).await
+}
 
 /// What the CSRF guard and header middleware need to know about the deployment.
 #[derive(Clone, Debug)]

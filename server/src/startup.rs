@@ -1,4 +1,5 @@
 use crate::{
+    api_v1::{self, ApiState, RateLimiter},
     config::{Environment, Settings, redact_password},
     health::{self, Readiness, ReadyCheck},
     live, mail,
@@ -7,6 +8,7 @@ use crate::{
     security::{self, SecurityPolicy},
     seo,
     sessions::{self, ActivityTracker, ClientIpPolicy},
+    uploads::{UploadState, upload_product_image},
 };
 use app::{
     App,
@@ -20,7 +22,11 @@ use app::{
     },
     shell,
 };
-use axum::{Router, http::Request, routing::get};
+use axum::{
+    Router,
+    http::Request,
+    routing::{get, post},
+};
 use leptos::config::{Env, LeptosOptions};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
@@ -34,7 +40,6 @@ use tokio::{net::TcpListener, sync::Notify};
 use tower_http::{
     CompressionLevel,
     compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::ServeDir,
     trace::{DefaultOnResponse, TraceLayer},
@@ -133,10 +138,12 @@ impl Application {
             trusted_proxies: settings.trusted_proxies.clone().into(),
         };
         let readiness = Readiness::default();
+        let extras =
+            RouterExtras { upload_dir: settings.upload_dir.clone(), api_rate_per_minute: settings.api_rate_per_minute };
         Ok(Self {
             listener,
             outbox: Some((mailer, outbox_signal)),
-            router: router(state, policy, sessions, readiness.clone()),
+            router: router(state, policy, sessions, readiness.clone(), extras),
             db,
             local_addr,
             shutdown_grace: settings.shutdown_grace,
@@ -267,8 +274,21 @@ pub struct SessionPolicy {
     pub trusted_proxies: Arc<[crate::config::IpNet]>,
 }
 
+/// Where uploads go and how hard `/api/v1` may be called.
+#[derive(Clone, Debug)]
+pub struct RouterExtras {
+    pub upload_dir: std::path::PathBuf,
+    pub api_rate_per_minute: u32,
+}
+
 /// Every route of the shop, with its middleware. Layers run outermost-last.
-pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPolicy, readiness: Readiness) -> Router {
+pub fn router(
+    state: AppState,
+    policy: SecurityPolicy,
+    session_policy: SessionPolicy,
+    readiness: Readiness,
+    extras: RouterExtras,
+) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     let backend = Backend { db: state.db.clone(), hasher: state.hasher.clone() };
@@ -283,7 +303,14 @@ pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPo
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     let pkg_dir = site_root.join(state.leptos_options.site_pkg_dir.as_ref());
     let assets = |dir: std::path::PathBuf| ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    let uploads = UploadState { db: state.db.clone(), dir: extras.upload_dir.clone() };
+    let api = ApiState {
+        db: state.db.clone(),
+        limiter: Arc::new(RateLimiter::new(extras.api_rate_per_minute)),
+        trusted_proxies: session_policy.trusted_proxies.clone(),
+    };
     Router::new()
+        .route("/admin/products/{id}/image", post(upload_product_image).with_state(uploads))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .leptos_routes(&state, routes, move || shell(options.clone()))
@@ -302,9 +329,12 @@ pub fn router(state: AppState, policy: SecurityPolicy, session_policy: SessionPo
         .route("/metrics", get(prometheus::metrics).with_state(metrics_endpoint))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), assets(pkg_dir))
         .nest_service("/images", assets(site_root.join("images")))
+        .nest_service("/uploads", ServeDir::new(extras.upload_dir))
+        .nest_service("/api/docs", assets(site_root.join("api-docs")))
+        .merge(api_v1::routes(api))
         .layer(axum::middleware::from_fn_with_state(http_metrics, prometheus::observe_requests))
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::csrf_guard))
-        .layer(RequestBodyLimitLayer::new(security::MAX_REQUEST_BODY))
+        .layer(axum::middleware::from_fn(security::limit_request_body))
         .layer(axum::middleware::from_fn_with_state(policy, security::security_headers))
         .layer(axum::middleware::from_fn_with_state(readiness, health::close_connections_while_draining))
         // HTML, JSON, JS, CSS and wasm; files with a precompressed .br/.gz twin are served as is.

@@ -1,5 +1,8 @@
 //! Admin-only server functions. Each one starts with the `require_admin` guard.
 
+// `save_product` takes the product form's fields one by one (that is how a no-JS form posts).
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -32,4 +35,145 @@ pub async fn simulator_control(action: String) -> Result<(), AppError> {
     }
     tracing::info!(user_id = admin.id, ?command, "simulator control");
     Ok(())
+}
+
+/// The products table: every product (archived too), newest first, optionally searched.
+#[server(endpoint = "admin_products")]
+pub async fn admin_products(
+    q: Option<String>,
+    page: Option<u32>,
+) -> Result<crate::admin::AdminPage<crate::admin::AdminProductRow>, AppError> {
+    use crate::server::{auth::require_admin, services::admin_catalog, state::db};
+    require_admin()?;
+    admin_catalog::list(&db()?, q.as_deref(), page.unwrap_or(1).clamp(1, crate::admin::MAX_ADMIN_PAGE)).await
+}
+
+#[server(endpoint = "admin_categories")]
+pub async fn admin_categories() -> Result<Vec<crate::admin::CategoryChoice>, AppError> {
+    use crate::server::{auth::require_admin, services::admin_catalog, state::db};
+    require_admin()?;
+    admin_catalog::category_choices(&db()?).await
+}
+
+#[server(endpoint = "admin_product")]
+pub async fn admin_product(id: i32) -> Result<crate::admin::ProductEditor, AppError> {
+    use crate::server::{auth::require_admin, services::admin_catalog, state::db};
+    require_admin()?;
+    admin_catalog::editor(&db()?, id).await
+}
+
+/// Creates (no `id`) or updates a product. A new product's page opens once it exists.
+#[server(endpoint = "save_product")]
+pub async fn save_product(
+    id: Option<i32>,
+    name: String,
+    slug: String,
+    sku: String,
+    description: String,
+    category: String,
+    price: String,
+    stock: Option<String>,
+    active: Option<String>,
+    image_path: Option<String>,
+) -> Result<i32, AppError> {
+    use crate::{
+        admin::{ProductDraft, ProductForm},
+        server::{auth::require_admin, services::admin_catalog, state::db},
+    };
+    let admin = require_admin()?;
+    let form = ProductForm {
+        name,
+        slug,
+        sku,
+        description,
+        category,
+        price,
+        stock,
+        active: active.is_some(),
+        image_path: image_path.unwrap_or_default(),
+    };
+    let draft = ProductDraft::parse(&form, id.is_none())?;
+    match id {
+        Some(id) => {
+            admin_catalog::update(&db()?, admin.id, id, &draft).await?;
+            leptos_axum::redirect(&format!("/admin/products/{id}?saved=1"));
+            Ok(id)
+        }
+        None => {
+            let id = admin_catalog::create(&db()?, admin.id, &draft).await?;
+            leptos_axum::redirect(&format!("/admin/products/{id}?created=1"));
+            Ok(id)
+        }
+    }
+}
+
+#[server(endpoint = "archive_product")]
+pub async fn archive_product(id: i32) -> Result<(), AppError> {
+    use crate::server::{auth::require_admin, services::admin_catalog, state::db};
+    let admin = require_admin()?;
+    admin_catalog::archive(&db()?, admin.id, id).await
+}
+
+/// Adds (or, negative, removes) units with a reason; answers with the new stock.
+#[server(endpoint = "adjust_stock")]
+pub async fn adjust_stock(
+    product_id: i32,
+    change: String,
+    reason: String,
+    note: Option<String>,
+) -> Result<i32, AppError> {
+    use crate::{
+        admin::StockAdjustment,
+        server::{auth::require_admin, services::stock, state::db},
+    };
+    let admin = require_admin()?;
+    let adjustment = StockAdjustment::parse(&change, &reason, note.as_deref().unwrap_or_default())?;
+    stock::adjust(&db()?, admin.id, product_id, &adjustment).await
+}
+
+/// The orders table, newest first; `status` filters (blank for all).
+#[server(endpoint = "admin_orders")]
+pub async fn admin_orders(
+    status: Option<String>,
+    page: Option<u32>,
+) -> Result<crate::admin::AdminPage<crate::admin::AdminOrderRow>, AppError> {
+    use crate::{
+        commerce::OrderStatus,
+        server::{auth::require_admin, services::orders, state::db},
+    };
+    require_admin()?;
+    let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => Some(OrderStatus::parse(raw).ok_or_else(|| AppError::validation("status", "Unknown status."))?),
+    };
+    orders::admin_list(&db()?, status, page.unwrap_or(1).clamp(1, crate::admin::MAX_ADMIN_PAGE)).await
+}
+
+#[server(endpoint = "admin_order")]
+pub async fn admin_order(number: String) -> Result<crate::admin::AdminOrderDetail, AppError> {
+    use crate::server::{auth::require_admin, services::orders, state::db};
+    require_admin()?;
+    orders::admin_detail(&db()?, &number).await
+}
+
+/// Moves an order to `to` (`paid`, `processing`, `shipped` with a tracking number, `delivered`
+/// or `cancelled`).
+#[server(endpoint = "advance_order")]
+pub async fn advance_order(number: String, to: String, tracking_number: Option<String>) -> Result<(), AppError> {
+    use crate::{
+        commerce::OrderStatus,
+        server::{auth::require_admin, services::orders, state::db},
+    };
+    let admin = require_admin()?;
+    let target = OrderStatus::parse(&to).ok_or_else(|| AppError::validation("to", "Unknown status."))?;
+    orders::transition(&db()?, admin.id, &number, target, tracking_number.as_deref()).await
+}
+
+#[server(endpoint = "admin_customers")]
+pub async fn admin_customers(
+    page: Option<u32>,
+) -> Result<crate::admin::AdminPage<crate::admin::CustomerRow>, AppError> {
+    use crate::server::{auth::require_admin, services::customers, state::db};
+    require_admin()?;
+    customers::list(&db()?, page.unwrap_or(1).clamp(1, crate::admin::MAX_ADMIN_PAGE)).await
 }

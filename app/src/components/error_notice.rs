@@ -17,7 +17,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
     let heading = match &error {
         AppError::NotFound { .. } => "Not found",
-        AppError::Validation { .. } | AppError::BadRequest { .. } => "We could not show that",
+        AppError::Validation { .. } | AppError::Fields { .. } | AppError::BadRequest { .. } => "We could not show that",
         AppError::Unavailable | AppError::Network => "The shop is unreachable",
         _ => "Something went wrong",
     };

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// The message for `field` in the last result, if that result failed on it.
 pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option<String> {
     match result {
-        Some(Err(AppError::Validation { field: failed, message })) if failed == field => Some(message.clone()),
+        Some(Err(error)) => error.message_for(field),
         _ => None,
     }
 }
@@ -18,7 +18,7 @@ pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option
 /// The message of a failure that belongs to no single field (wrong credentials, 429, 500...).
 pub fn form_error<T>(result: &Option<Result<T, AppError>>, fields: &[&str]) -> Option<String> {
     match result {
-        Some(Err(AppError::Validation { field, .. })) if fields.contains(&field.as_str()) => None,
+        Some(Err(error)) if error.belongs_to(fields) => None,
         Some(Err(error)) => Some(capitalize(&error.to_string())),
         _ => None,
     }

@@ -1,45 +1,739 @@
-//! `/admin`: the operator's overview (admins only). The live metrics page builds on it.
+//! The back office (admins only; everyone else gets the 404 page): `/admin` with the products,
+//! orders and customers tables and the simulator controls, the product editor with stock
+//! adjustments and its ledger, and the order page with the status transitions.
+//!
+//! Every form is a plain form first: with JavaScript off it posts and the page comes back;
+//! with it on, actions run in place and the tables refetch without a reload.
 
 use crate::{
-    api::admin::active_users,
-    components::{error_notice::ErrorNotice, guards::AdminOnly},
+    admin::{
+        AdminOrderDetail, AdminOrderRow, AdminPage as Page, AdminProductRow, CategoryChoice, CustomerRow,
+        ProductEditor, StockReason, page_count, page_from_query, transition_label,
+    },
+    api::admin::{
+        AdjustStock, AdvanceOrder, ArchiveProduct, SaveProduct, active_users, admin_categories, admin_customers,
+        admin_order, admin_orders, admin_product, admin_products,
+    },
+    commerce::OrderStatus,
+    components::{
+        cart::TotalsList,
+        error_notice::ErrorNotice,
+        forms::{Field, FormAlert, FormStatus, error_for, form_error},
+        guards::AdminOnly,
+    },
+    error::AppError,
+    listing::encode_query_value,
+    model::Money,
+    pages::{monitoring::ControlPanel, orders::short_time},
 };
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
+use leptos_router::{
+    components::Form,
+    hooks::{use_params_map, use_query_map},
+    params::ParamsMap,
+};
 
 /// Minutes of activity that make someone an "active user".
 const ACTIVE_WINDOW_MINUTES: u32 = 5;
 
+/// `/admin?<query>` with `key` set to `value` and every other parameter kept.
+fn admin_href(query: &ParamsMap, key: &str, value: &str) -> String {
+    let mut pairs: Vec<(String, String)> =
+        query.clone().into_iter().filter(|(k, _)| k != key).map(|(k, v)| (k.to_string(), v)).collect();
+    pairs.push((key.to_owned(), value.to_owned()));
+    let encoded: Vec<String> =
+        pairs.iter().map(|(k, v)| format!("{}={}", encode_query_value(k), encode_query_value(v))).collect();
+    let section = match key {
+        "page" => "products",
+        "orders_page" => "orders",
+        "customers_page" => "customers",
+        _ => "",
+    };
+    format!("/admin?{}#{section}", encoded.join("&"))
+}
+
+/// "Previous / Page N of M / Next" for one table, with `param` as its page parameter.
+#[component]
+fn Pager(param: &'static str, label: &'static str, page: u32, total: u64) -> impl IntoView {
+    let query = use_query_map();
+    let pages = page_count(total);
+    let href = move |page: u32| query.with_untracked(|q| admin_href(q, param, &page.to_string()));
+    view! {
+        <nav class="pagination" aria-label=label>
+            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"Previous"</a> })}
+            <span>{format!("Page {page} of {pages} · {total} in all")}</span>
+            {(u64::from(page) < pages).then(|| view! { <a href=href(page + 1) rel="next">"Next"</a> })}
+        </nav>
+    }
+}
+
+/// `/admin`: the overview with every table.
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |key: &str| query.with(|q| q.get(key)).filter(|v| !v.trim().is_empty());
+    let products = Resource::new(
+        move || (param("q"), page_from_query(param("page").as_deref())),
+        |(q, page)| admin_products(q, Some(page)),
+    );
+    let orders = Resource::new(
+        move || (param("status"), page_from_query(param("orders_page").as_deref())),
+        |(status, page)| admin_orders(status, Some(page)),
+    );
+    let customers =
+        Resource::new(move || page_from_query(param("customers_page").as_deref()), |page| admin_customers(Some(page)));
+    let active = Resource::new(|| (), |_| active_users(ACTIVE_WINDOW_MINUTES));
     view! {
-        <Title text="Operations" />
+        <Title text="Admin" />
         <Meta name="robots" content="noindex" />
         <AdminOnly>
-            <AdminOverview />
+            <div class="admin">
+                <h1>"Admin"</h1>
+                <nav class="admin__nav" aria-label="Admin sections">
+                    <a href="#products">"Products"</a>
+                    <a href="#orders">"Orders"</a>
+                    <a href="#customers">"Customers"</a>
+                    <a href="#operations">"Operations"</a>
+                    <a href="/api/docs">"API documentation"</a>
+                </nav>
+                <ProductsSection products />
+                <OrdersSection orders />
+                <CustomersSection customers />
+                <section class="admin__section" id="operations" aria-labelledby="operations-heading">
+                    <h2 id="operations-heading">"Operations"</h2>
+                    <Suspense fallback=|| view! { <p class="loading" role="status">"Counting active users…"</p> }>
+                        {move || Suspend::new(async move {
+                            match active.await {
+                                Ok(count) => view! {
+                                    <dl class="admin__figures">
+                                        <dt>"Active users (last " {ACTIVE_WINDOW_MINUTES} " minutes)"</dt>
+                                        <dd data-testid="active-users">{count}</dd>
+                                    </dl>
+                                }.into_any(),
+                                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                    <p><a href="/monitoring">"Live metrics and the auto-scaling simulator"</a></p>
+                    <ControlPanel />
+                </section>
+            </div>
         </AdminOnly>
     }
 }
 
+type Loaded<T> = Resource<Result<Page<T>, AppError>>;
+
 #[component]
-fn AdminOverview() -> impl IntoView {
-    let active = Resource::new(|| (), |_| active_users(ACTIVE_WINDOW_MINUTES));
+fn ProductsSection(products: Loaded<AdminProductRow>) -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.with(|q| q.get("q")).unwrap_or_default();
     view! {
-        <section class="admin">
-            <h1>"Operations"</h1>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Counting active users…"</p> }>
+        <section class="admin__section" id="products" aria-labelledby="products-heading">
+            <div class="admin__section-header">
+                <h2 id="products-heading">"Products"</h2>
+                <a class="button" href="/admin/products/new">"New product"</a>
+            </div>
+            <Form method="GET" action="/admin" attr:class="search-form" attr:role="search">
+                <label for="admin-product-search">"Search products"</label>
+                <input id="admin-product-search" type="search" name="q" maxlength="100" value=search />
+                <button type="submit" class="button button--quiet">"Search"</button>
+            </Form>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading products…"</p> }>
                 {move || Suspend::new(async move {
-                    match active.await {
-                        Ok(count) => view! {
-                            <dl class="admin__figures">
-                                <dt>"Active users (last " {ACTIVE_WINDOW_MINUTES} " minutes)"</dt>
-                                <dd data-testid="active-users">{count}</dd>
-                            </dl>
+                    match products.await {
+                        Ok(page) if page.items.is_empty() => view! { <p>"No products match."</p> }.into_any(),
+                        Ok(page) => view! { <ProductTable page /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ProductTable(page: Page<AdminProductRow>) -> impl IntoView {
+    view! {
+        <table class="admin__table" aria-labelledby="products-heading">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"SKU"</th>
+                    <th scope="col">"Category"</th>
+                    <th scope="col" class="numeric">"Price"</th>
+                    <th scope="col" class="numeric">"Stock"</th>
+                    <th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {page
+                    .items
+                    .into_iter()
+                    .map(|row| {
+                        let status = if row.archived { "Archived" } else if row.active { "Active" } else { "Hidden" };
+                        view! {
+                            <tr>
+                                <th scope="row"><a href=format!("/admin/products/{}", row.id)>{row.name}</a></th>
+                                <td>{row.sku}</td>
+                                <td>{row.category_name}</td>
+                                <td class="numeric">{row.price.to_string()}</td>
+                                <td class="numeric">{row.stock}</td>
+                                <td><span class="badge">{status}</span></td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <Pager param="page" label="Product pages" page=page.page total=page.total />
+    }
+}
+
+#[component]
+fn OrdersSection(orders: Loaded<AdminOrderRow>) -> impl IntoView {
+    let query = use_query_map();
+    let current = move || query.with(|q| q.get("status")).unwrap_or_default();
+    view! {
+        <section class="admin__section" id="orders" aria-labelledby="orders-heading">
+            <h2 id="orders-heading">"Orders"</h2>
+            <Form method="GET" action="/admin" attr:class="search-form">
+                <label for="admin-order-status">"Status"</label>
+                <select id="admin-order-status" name="status">
+                    <option value="" selected=move || current().is_empty()>"All orders"</option>
+                    {OrderStatus::ALL
+                        .into_iter()
+                        .map(|status| view! {
+                            <option value=status.as_str() selected=move || current() == status.as_str()>
+                                {status.label()}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="button button--quiet">"Filter"</button>
+            </Form>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading orders…"</p> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(page) if page.items.is_empty() => view! { <p>"No orders here yet."</p> }.into_any(),
+                        Ok(page) => view! { <OrderTable page /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn OrderTable(page: Page<AdminOrderRow>) -> impl IntoView {
+    view! {
+        <table class="admin__table" aria-labelledby="orders-heading">
+            <thead>
+                <tr>
+                    <th scope="col">"Order"</th>
+                    <th scope="col">"Customer"</th>
+                    <th scope="col">"Placed"</th>
+                    <th scope="col" class="numeric">"Items"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col" class="numeric">"Total"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {page
+                    .items
+                    .into_iter()
+                    .map(|row| view! {
+                        <tr>
+                            <th scope="row"><a href=format!("/admin/orders/{}", row.number)>{row.number.clone()}</a></th>
+                            <td>{row.customer_email}</td>
+                            <td><time datetime=row.placed_at.clone()>{short_time(&row.placed_at)}</time></td>
+                            <td class="numeric">{row.item_count}</td>
+                            <td><span class="badge" data-status=row.status.as_str()>{row.status.label()}</span></td>
+                            <td class="numeric">{row.total.to_string()}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <Pager param="orders_page" label="Order pages" page=page.page total=page.total />
+    }
+}
+
+#[component]
+fn CustomersSection(customers: Loaded<CustomerRow>) -> impl IntoView {
+    view! {
+        <section class="admin__section" id="customers" aria-labelledby="customers-heading">
+            <h2 id="customers-heading">"Customers"</h2>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading customers…"</p> }>
+                {move || Suspend::new(async move {
+                    match customers.await {
+                        Ok(page) => view! {
+                            <table class="admin__table" aria-labelledby="customers-heading">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"E-mail"</th>
+                                        <th scope="col">"Role"</th>
+                                        <th scope="col">"Joined"</th>
+                                        <th scope="col" class="numeric">"Orders"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|row| view! {
+                                        <tr>
+                                            <th scope="row">{row.name}</th>
+                                            <td>{row.email}</td>
+                                            <td>{if row.is_admin { "Admin" } else { "Customer" }}</td>
+                                            <td><time datetime=row.joined_at.clone()>{short_time(&row.joined_at)}</time></td>
+                                            <td class="numeric">{row.order_count}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pager param="customers_page" label="Customer pages" page=page.page total=page.total />
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// `/admin/products/new`.
+#[component]
+pub fn NewProductPage() -> impl IntoView {
+    let save = ServerAction::<SaveProduct>::new();
+    let categories = Resource::new(|| (), |_| admin_categories());
+    view! {
+        <Title text="New product" />
+        <Meta name="robots" content="noindex" />
+        <AdminOnly>
+            <div class="admin admin--narrow">
+                <p><a href="/admin#products">"All products"</a></p>
+                <h1>"New product"</h1>
+                <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match categories.await {
+                            Ok(categories) => view! { <ProductFormView save categories product=None /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </AdminOnly>
+    }
+}
+
+/// `/admin/products/<id>`: the editor, the image, stock adjustments and the ledger.
+#[component]
+pub fn EditProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.with(|p| p.get("id")).and_then(|id| id.parse::<i32>().ok()).unwrap_or(0);
+    let save = ServerAction::<SaveProduct>::new();
+    let adjust = ServerAction::<AdjustStock>::new();
+    let archive = ServerAction::<ArchiveProduct>::new();
+    let categories = Resource::new(|| (), |_| admin_categories());
+    let product = Resource::new(
+        move || (id(), save.version().get(), adjust.version().get(), archive.version().get()),
+        |(id, ..)| admin_product(id),
+    );
+    let notice = move || {
+        query.with(|q| {
+            if q.get("created").is_some() {
+                Some("Product created.")
+            } else if q.get("saved").is_some() {
+                Some("Product saved.")
+            } else if q.get("image").is_some() {
+                Some("Image uploaded.")
+            } else {
+                None
+            }
+        })
+    };
+    let image_error = move || query.with(|q| q.get("image_error")).map(|code| image_error_message(&code));
+    view! {
+        <Meta name="robots" content="noindex" />
+        <AdminOnly>
+            <div class="admin admin--narrow">
+                <p><a href="/admin#products">"All products"</a></p>
+                <Transition fallback=|| view! { <p class="loading" role="status">"Loading the product…"</p> }>
+                    {move || Suspend::new(async move {
+                        match (product.await, categories.await) {
+                            (Ok(product), Ok(categories)) => view! {
+                                <Title text=format!("Edit {}", product.name) />
+                                <h1>{product.name.clone()}</h1>
+                                <FormStatus message=Signal::derive(notice) />
+                                <ProductFormView save categories product=Some(product.clone()) />
+                                <ImageSection product=product.clone() error=image_error() />
+                                <StockSection product=product.clone() adjust />
+                                <ArchiveSection product archive />
+                            }.into_any(),
+                            (Err(error), _) | (_, Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </AdminOnly>
+    }
+}
+
+/// The upload handler's error codes, as sentences.
+fn image_error_message(code: &str) -> String {
+    match code {
+        "too_large" => format!("That file is too large: images are limited to {} MB.", crate::admin::MAX_IMAGE_MB),
+        "unsupported" => "Upload a PNG, JPEG, WebP or GIF image.".into(),
+        "missing" => "Choose an image file first.".into(),
+        _ => "The image could not be uploaded; please try again.".into(),
+    }
+}
+
+const PRODUCT_FIELDS: [&str; 9] =
+    ["name", "slug", "sku", "description", "category", "price", "stock", "active", "image_path"];
+
+#[component]
+fn ProductFormView(
+    save: ServerAction<SaveProduct>,
+    categories: Vec<CategoryChoice>,
+    product: Option<ProductEditor>,
+) -> impl IntoView {
+    let result = save.value();
+    let field_error = move |field: &'static str| Signal::derive(move || result.with(|r| error_for(r, field)));
+    let alert = Signal::derive(move || result.with(|r| form_error(r, &PRODUCT_FIELDS)));
+    let creating = product.is_none();
+    let value = |pick: fn(&ProductEditor) -> String| product.as_ref().map(pick);
+    let (name, slug, sku, price, image_path) = (
+        value(|p| p.name.clone()).unwrap_or_default(),
+        value(|p| p.slug.clone()).unwrap_or_default(),
+        value(|p| p.sku.clone()).unwrap_or_default(),
+        value(|p| p.price.clone()).unwrap_or_default(),
+        value(|p| p.image_path.clone()).unwrap_or_default(),
+    );
+    let id = product.as_ref().map(|p| p.id);
+    let chosen = product.as_ref().map(|p| p.category_slug.clone()).unwrap_or_default();
+    let description = product.as_ref().map(|p| p.description.clone()).unwrap_or_default();
+    let active = product.as_ref().is_none_or(|p| p.active);
+    let description_error = field_error("description");
+    let category_error = field_error("category");
+    view! {
+        <ActionForm action=save attr:class="admin__form" attr:aria-label="Product details">
+            <FormAlert error=alert />
+            {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+            <Field id="product-name".into() label="Name" name="name" value=name
+                required=true maxlength=200 error=field_error("name") />
+            <Field id="product-slug".into() label="Slug" name="slug" value=slug
+                maxlength=120 hint="The product's address: /products/<slug>. Leave blank to make one from the name."
+                error=field_error("slug") />
+            <Field id="product-sku".into() label="SKU" name="sku" value=sku
+                required=true maxlength=64 error=field_error("sku") />
+            <div class="field" class:field--invalid=move || description_error.with(Option::is_some)>
+                <label for="product-description">"Description"</label>
+                <textarea id="product-description" name="description" rows="5" maxlength="5000"
+                    aria-invalid=move || description_error.with(Option::is_some).then_some("true")
+                    aria-describedby="product-description-error">{description}</textarea>
+                <p class="field__error" id="product-description-error" hidden=move || description_error.with(Option::is_none)>
+                    {move || description_error.get()}
+                </p>
+            </div>
+            <div class="field" class:field--invalid=move || category_error.with(Option::is_some)>
+                <label for="product-category">"Category"</label>
+                <select id="product-category" name="category" required
+                    aria-invalid=move || category_error.with(Option::is_some).then_some("true")
+                    aria-describedby="product-category-error">
+                    <option value="" selected=chosen.is_empty()>"Choose a category"</option>
+                    {categories
+                        .into_iter()
+                        .map(|c| {
+                            let selected = c.slug == chosen;
+                            view! { <option value=c.slug selected=selected>{c.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <p class="field__error" id="product-category-error" hidden=move || category_error.with(Option::is_none)>
+                    {move || category_error.get()}
+                </p>
+            </div>
+            <Field id="product-price".into() label="Price (USD)" name="price" value=price
+                required=true maxlength=16 hint="For example 49.90" error=field_error("price") />
+            {creating.then(|| view! {
+                <Field id="product-stock".into() label="Stock" name="stock" input_type="number" value="0".to_owned()
+                    hint="Units on hand now. Later changes go through stock adjustments." error=field_error("stock") />
+            })}
+            <div class="field field--checkbox">
+                <input id="product-active" type="checkbox" name="active" value="on" checked=active />
+                <label for="product-active">"Active (shown in the shop)"</label>
+            </div>
+            <Field id="product-image-path".into() label="Image path" name="image_path"
+                value=image_path maxlength=200
+                hint="A path the shop serves, such as /images/products/lamp.svg; or upload a file below once saved."
+                error=field_error("image_path") />
+            <button type="submit" class="button" disabled=move || save.pending().get()>"Save product"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ImageSection(product: ProductEditor, error: Option<String>) -> impl IntoView {
+    view! {
+        <section class="admin__section" aria-labelledby="image-heading">
+            <h2 id="image-heading">"Image"</h2>
+            <img class="admin__image" src=product.image_path.clone() alt=format!("Current image of {}", product.name)
+                width=product.image_width height=product.image_height />
+            <form method="post" action=format!("/admin/products/{}/image", product.id) enctype="multipart/form-data">
+                <p class="form-alert" role="alert" hidden=error.is_none()>{error.clone()}</p>
+                <div class="field">
+                    <label for="product-image-file">"Image file"</label>
+                    <p class="field__hint" id="product-image-hint">
+                        "PNG, JPEG, WebP or GIF, up to " {crate::admin::MAX_IMAGE_MB} " MB."
+                    </p>
+                    <input id="product-image-file" type="file" name="image" required
+                        accept="image/png,image/jpeg,image/webp,image/gif" aria-describedby="product-image-hint" />
+                </div>
+                <button type="submit" class="button button--quiet">"Upload image"</button>
+            </form>
+        </section>
+    }
+}
+
+const STOCK_FIELDS: [&str; 3] = ["change", "reason", "note"];
+
+#[component]
+fn StockSection(product: ProductEditor, adjust: ServerAction<AdjustStock>) -> impl IntoView {
+    let result = adjust.value();
+    let field_error = move |field: &'static str| Signal::derive(move || result.with(|r| error_for(r, field)));
+    let alert = Signal::derive(move || result.with(|r| form_error(r, &STOCK_FIELDS)));
+    let reason_error = field_error("reason");
+    view! {
+        <section class="admin__section" aria-labelledby="stock-heading">
+            <h2 id="stock-heading">"Stock"</h2>
+            <p><strong data-testid="stock-level">{product.stock}</strong> " in stock"</p>
+            <ActionForm action=adjust attr:class="admin__form admin__form--inline" attr:aria-label="Adjust stock">
+                <FormAlert error=alert />
+                <input type="hidden" name="product_id" value=product.id />
+                <Field id="stock-change".into() label="Change" name="change" required=true maxlength=8
+                    hint="Units to add, or negative to remove (for example 5 or -2)" error=field_error("change") />
+                <div class="field" class:field--invalid=move || reason_error.with(Option::is_some)>
+                    <label for="stock-reason">"Reason"</label>
+                    <select id="stock-reason" name="reason" required>
+                        {StockReason::ADJUSTMENTS
+                            .into_iter()
+                            .map(|reason| view! { <option value=reason.as_str()>{reason.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    <p class="field__error" hidden=move || reason_error.with(Option::is_none)>{move || reason_error.get()}</p>
+                </div>
+                <Field id="stock-note".into() label="Note" name="note" maxlength=200 error=field_error("note") />
+                <button type="submit" class="button" disabled=move || adjust.pending().get()>"Adjust stock"</button>
+            </ActionForm>
+            <table class="admin__table" aria-label="Stock movements">
+                <thead>
+                    <tr>
+                        <th scope="col">"When"</th>
+                        <th scope="col">"Reason"</th>
+                        <th scope="col" class="numeric">"Change"</th>
+                        <th scope="col" class="numeric">"Stock after"</th>
+                        <th scope="col">"Note"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {product.ledger.into_iter().map(|movement| {
+                        let note = match (&movement.order_number, movement.note.is_empty()) {
+                            (Some(number), _) => format!("Order {number}"),
+                            (None, false) => movement.note.clone(),
+                            (None, true) => String::new(),
+                        };
+                        view! {
+                            <tr>
+                                <td><time datetime=movement.at.clone()>{short_time(&movement.at)}</time></td>
+                                <td>{movement.reason.label()}</td>
+                                <td class="numeric">{format!("{:+}", movement.quantity_change)}</td>
+                                <td class="numeric">{movement.stock_after}</td>
+                                <td>{note}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn ArchiveSection(product: ProductEditor, archive: ServerAction<ArchiveProduct>) -> impl IntoView {
+    let alert = Signal::derive(move || archive.value().with(|r| form_error(r, &[])));
+    view! {
+        <section class="admin__section" aria-labelledby="archive-heading">
+            <h2 id="archive-heading">"Archive"</h2>
+            {if product.archived {
+                view! {
+                    <p>"This product is archived: it is not in the shop, and past orders still show it. "
+                       "Tick Active and save to bring it back."</p>
+                }.into_any()
+            } else {
+                view! {
+                    <p>"Archiving takes the product out of the shop. It is never deleted, so past orders and "
+                       "the stock ledger keep it."</p>
+                    <ActionForm action=archive>
+                        <FormAlert error=alert />
+                        <input type="hidden" name="id" value=product.id />
+                        <button type="submit" class="button button--danger" disabled=move || archive.pending().get()>
+                            "Archive product"
+                        </button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// `/admin/orders/<number>`: the order, its history and the buttons for its next statuses.
+#[component]
+pub fn AdminOrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.with(|p| p.get("number").unwrap_or_default());
+    let advance = ServerAction::<AdvanceOrder>::new();
+    let order = Resource::new(move || (number(), advance.version().get()), |(number, _)| admin_order(number));
+    view! {
+        <Meta name="robots" content="noindex" />
+        <AdminOnly>
+            <div class="admin admin--narrow">
+                <p><a href="/admin#orders">"All orders"</a></p>
+                <Transition fallback=|| view! { <p class="loading" role="status">"Loading the order…"</p> }>
+                    {move || Suspend::new(async move {
+                        match order.await {
+                            Ok(detail) => view! { <AdminOrderView detail advance /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </AdminOnly>
+    }
+}
+
+#[component]
+fn AdminOrderView(detail: AdminOrderDetail, advance: ServerAction<AdvanceOrder>) -> impl IntoView {
+    let next = detail.next_statuses();
+    let order = detail.order;
+    let number = order.summary.number.clone();
+    let currency = order.summary.currency.clone();
+    let status = order.summary.status;
+    let result = advance.value();
+    let tracking_error = Signal::derive(move || result.with(|r| error_for(r, "tracking_number")));
+    let alert = Signal::derive(move || result.with(|r| form_error(r, &["tracking_number"])));
+    let address = order.shipping_address.clone();
+    view! {
+        <Title text=format!("Order {number}") />
+        <h1>{format!("Order {number}")}</h1>
+        <p class="order__meta">
+            <span class="badge" data-status=status.as_str() data-testid="order-status">{status.label()}</span>
+            " placed " <time datetime=order.summary.placed_at.clone()>{short_time(&order.summary.placed_at)}</time>
+            " by " {detail.customer_name} " (" {detail.customer_email} ") · " {order.payment_method.label()}
+            " · payment " {order.payment_status.clone()}
+        </p>
+        {order.tracking_number.clone().map(|tracking| view! { <p>"Tracking number: " <strong>{tracking}</strong></p> })}
+        <section class="admin__section" aria-labelledby="actions-heading">
+            <h2 id="actions-heading">"Next step"</h2>
+            <FormAlert error=alert />
+            {if next.is_empty() {
+                view! { <p>"This order is " {status.label().to_lowercase()} ": nothing more to do."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="admin__actions">
+                        {next.into_iter().map(|target| {
+                            let number = number.clone();
+                            let danger = target == OrderStatus::Cancelled;
+                            view! {
+                                <ActionForm action=advance attr:class="admin__form admin__form--inline">
+                                    <input type="hidden" name="number" value=number />
+                                    <input type="hidden" name="to" value=target.as_str() />
+                                    {(target == OrderStatus::Shipped).then(|| view! {
+                                        <Field id="tracking-number".into() label="Tracking number" name="tracking_number"
+                                            required=true maxlength=40 error=tracking_error />
+                                    })}
+                                    <button type="submit" class="button" class:button--danger=danger
+                                        disabled=move || advance.pending().get()>
+                                        {transition_label(target)}
+                                    </button>
+                                </ActionForm>
+                            }
+                        }).collect_view()}
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <section class="admin__section" aria-labelledby="items-heading">
+            <h2 id="items-heading">"Items"</h2>
+            <table class="admin__table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Product"</th>
+                        <th scope="col">"SKU"</th>
+                        <th scope="col" class="numeric">"Quantity"</th>
+                        <th scope="col" class="numeric">"Total"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {order.lines.iter().map(|line| view! {
+                        <tr>
+                            <th scope="row">{line.name.clone()}</th>
+                            <td>{line.sku.clone()}</td>
+                            <td class="numeric">{line.quantity}</td>
+                            <td class="numeric">{Money::format(line.line_total_cents, &currency)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <TotalsList totals=order.totals currency=currency.clone() />
+        </section>
+        <section class="admin__section" aria-labelledby="ship-to-heading">
+            <h2 id="ship-to-heading">"Ship to"</h2>
+            <address>
+                {address.full_name}<br />{address.line1}<br />
+                {address.line2.map(|line| view! { {line}<br /> })}
+                {format!("{} {} {}", address.postal_code, address.city, address.region)}<br />{address.country}
+            </address>
+        </section>
+        <section class="admin__section" aria-labelledby="history-heading">
+            <h2 id="history-heading">"History"</h2>
+            <ol class="order__timeline">
+                {order.timeline.iter().map(|change| view! {
+                    <li>
+                        <strong>{change.status.label()}</strong>
+                        " " <time datetime=change.at.clone()>{short_time(&change.at)}</time>
+                        {(!change.note.is_empty()).then(|| format!(" — {}", change.note))}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_links_keep_the_other_tables_parameters() {
+        let mut query = ParamsMap::new();
+        query.insert("status", "paid".to_owned());
+        query.insert("page", "2".to_owned());
+        assert_eq!(admin_href(&query, "page", "3"), "/admin?status=paid&page=3#products");
+        let href = admin_href(&query, "orders_page", "2");
+        assert!(
+            href.starts_with("/admin?") && href.contains("status=paid") && href.contains("orders_page=2"),
+            "{href}"
+        );
+        assert!(href.ends_with("#orders"), "{href}");
+    }
+
+    #[test]
+    fn every_upload_error_code_reads_as_a_sentence() {
+        for code in ["too_large", "unsupported", "missing", "other"] {
+            assert!(image_error_message(code).ends_with('.'), "{code}");
+        }
     }
 }

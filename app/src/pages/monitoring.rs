@@ -291,8 +291,9 @@ fn AdminControls() -> impl IntoView {
     }
 }
 
+/// The simulator's four buttons; the server function checks that the caller is an admin.
 #[component]
-fn ControlPanel() -> impl IntoView {
+pub fn ControlPanel() -> impl IntoView {
     let control = ServerAction::<SimulatorControl>::new();
     let error = Signal::derive(move || control.value().with(|result| form_error(result, &[])));
     let button = move |action: &'static str, label: &'static str| {

@@ -113,6 +113,7 @@ async fn insert_catalog(db: &impl ConnectionTrait, catalog: &SeedCatalog) -> Res
         }
     });
     product::Entity::insert_many(rows).exec(db).await?;
+    crate::server::services::stock::open_ledgers(db).await?;
     Ok(catalog.products.len() as u64)
 }
 

@@ -4,6 +4,7 @@
 mod accounts;
 mod activity;
 mod addresses;
+mod admin;
 mod catalog;
 mod listing;
 mod orders;

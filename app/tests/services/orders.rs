@@ -1,5 +1,6 @@
 use app::{
     accounts::{AddressForm, AddressInput},
+    admin::{StockAdjustment, StockReason},
     commerce::{OrderStatus, PricingRules},
     db_test,
     server::{
@@ -9,6 +10,7 @@ use app::{
             accounts::register,
             cart::{self, CartOwner},
             orders::{self, CheckoutRequest, Customer, Payment, Viewer},
+            stock,
         },
     },
 };
@@ -17,19 +19,31 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnectio
 const RULES: PricingRules =
     PricingRules { shipping_fee_cents: 499, free_shipping_from_cents: 5_000, tax_rate_basis_points: 800 };
 
-async fn customer(db: &DatabaseConnection, email: &str) -> Customer {
+pub async fn customer(db: &DatabaseConnection, email: &str) -> Customer {
     let hasher = PasswordHasher::new(4);
     let user = register(db, &hasher, "Test Shopper", email, "velvet lantern across quiet harbours").await.unwrap();
     Customer { id: user.id, email: email.to_owned() }
 }
 
-/// A seeded product with its stock set to `stock` and its price to `price_cents`.
-async fn product_with(db: &DatabaseConnection, slug: &str, stock: i32, price_cents: i64) -> product::Model {
+/// A seeded product with its stock set to `stock` (through the ledger, as an admin would) and
+/// its price to `price_cents`.
+pub async fn product_with(db: &DatabaseConnection, slug: &str, stock: i32, price_cents: i64) -> product::Model {
     let row = product::Entity::find().filter(product::Column::Slug.eq(slug)).one(db).await.unwrap().expect(slug);
+    let (id, current) = (row.id, row.stock);
     let mut row: product::ActiveModel = row.into();
-    row.stock = Set(stock);
     row.price_cents = Set(price_cents);
-    row.update(db).await.unwrap()
+    row.update(db).await.unwrap();
+    if stock != current {
+        let correction =
+            StockAdjustment { change: stock - current, reason: StockReason::Correction, note: String::new() };
+        stock::adjust(db, 0, id, &correction).await.unwrap();
+    }
+    product::Entity::find_by_id(id).one(db).await.unwrap().unwrap()
+}
+
+/// The invariant every stock change keeps: the ledger sums to the stock column.
+pub async fn assert_ledger_agrees(db: &DatabaseConnection) {
+    assert_eq!(stock::mismatches(db).await.unwrap(), [], "products whose ledger and stock disagree");
 }
 
 async fn stock_of(db: &DatabaseConnection, id: i32) -> i32 {
@@ -53,7 +67,7 @@ fn address(name: &str) -> AddressInput {
     .unwrap()
 }
 
-fn request(key: &str, payment: Payment) -> CheckoutRequest {
+pub fn request(key: &str, payment: Payment) -> CheckoutRequest {
     CheckoutRequest { idempotency_key: key.into(), shipping: address("Ada Lovelace"), billing: None, payment }
 }
 
@@ -61,7 +75,7 @@ fn card(number: &str) -> Payment {
     Payment::TestCard { number: number.into() }
 }
 
-fn new_key() -> String {
+pub fn new_key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
@@ -218,6 +232,7 @@ db_test!(cancelling_returns_the_stock_and_only_owners_and_admins_see_an_order, |
     assert_eq!(statuses, [OrderStatus::Paid, OrderStatus::Cancelled]);
     assert_eq!(orders::cancel(&t.db, ada_views, &number).await.unwrap_err().status(), 409, "only once");
     assert_eq!(stock_of(&t.db, a.id).await, 5, "the stock came back once");
+    assert_ledger_agrees(&t.db).await;
 });
 
 /// `buyers` customers, each with `quantity(i)` of one product in their cart, check out at once.
@@ -271,6 +286,7 @@ db_test!(one_unit_and_twenty_concurrent_checkouts_sell_exactly_once, |t| async m
     let (_, ok, conflicts) = rush(&t.db, a.id, 20, |_| 1).await;
     assert_eq!((ok, conflicts), (1, 19));
     assert_eq!(stock_of(&t.db, a.id).await, 0);
+    assert_ledger_agrees(&t.db).await;
 });
 
 db_test!(ten_units_and_thirty_buyers_of_one_to_three_never_oversell, |t| async move {
@@ -281,6 +297,7 @@ db_test!(ten_units_and_thirty_buyers_of_one_to_three_never_oversell, |t| async m
     assert!(remaining >= 0);
     assert_eq!(sold + remaining, 10, "sold {sold} in {ok} orders, {conflicts} refused, {remaining} left");
     assert_eq!(ok + conflicts, 30);
+    assert_ledger_agrees(&t.db).await;
 });
 
 mod outbox_delivery {
@@ -426,4 +443,5 @@ db_test!(shoppers_filling_carts_while_others_check_out_never_meet_a_locked_datab
         run.await.unwrap().expect("no busy or locked errors");
     }
     assert_eq!(stock_of(&t.db, item.id).await, 1_000 - 36);
+    assert_ledger_agrees(&t.db).await;
 });

@@ -8,6 +8,8 @@ pub struct TestApp {
     pub db: TestDb,
     /// Where this server writes order e-mails (no SMTP in tests).
     pub mail_dir: PathBuf,
+    /// Where this server stores uploaded images.
+    pub upload_dir: PathBuf,
     shutdown: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -32,13 +34,16 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
 
 /// Starts the shop over an existing test database.
 async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
-    let mail_dir = std::env::temp_dir().join(format!("cloudscale-test-mail-{}", uuid::Uuid::new_v4().simple()));
+    let run = uuid::Uuid::new_v4().simple();
+    let mail_dir = std::env::temp_dir().join(format!("cloudscale-test-mail-{run}"));
+    let upload_dir = std::env::temp_dir().join(format!("cloudscale-test-uploads-{run}"));
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), db.settings.url.clone()),
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("LEPTOS_SITE_ROOT".into(), public_dir().display().to_string()),
         ("DB_MAX_CONNECTIONS".into(), "4".into()),
         ("MAIL_DIR".into(), mail_dir.display().to_string()),
+        ("UPLOAD_DIR".into(), upload_dir.display().to_string()),
         // No load balancer to wait for: stop at once (the drain has tests of its own).
         ("SHUTDOWN_DRAIN_SECS".into(), "0".into()),
     ]);
@@ -59,7 +64,7 @@ async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
-    TestApp { address, client, db, mail_dir, shutdown, server }
+    TestApp { address, client, db, mail_dir, upload_dir, shutdown, server }
 }
 
 impl TestApp {

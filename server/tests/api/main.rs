@@ -3,7 +3,9 @@
 mod helpers;
 
 mod accounts;
+mod admin;
 mod catalog;
+mod catalog_api;
 mod health;
 mod monitoring;
 mod pages;

@@ -12,4 +12,5 @@ pub mod order_status_history;
 pub mod product;
 pub mod session;
 pub mod session_activity;
+pub mod stock_movement;
 pub mod user;

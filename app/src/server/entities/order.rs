@@ -23,6 +23,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub idempotency_key: String,
     pub cart_fingerprint: String,
+    /// The carrier's tracking number, set when the order ships.
+    pub tracking_number: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

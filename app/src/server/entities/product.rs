@@ -20,6 +20,8 @@ pub struct Model {
     pub image_height: i32,
     pub featured: bool,
     pub active: bool,
+    /// Set when an admin archives the product: it leaves the shop but stays on old orders.
+    pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

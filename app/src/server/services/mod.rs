@@ -3,10 +3,13 @@
 pub mod accounts;
 pub mod activity;
 pub mod addresses;
+pub mod admin_catalog;
 pub mod cart;
 pub mod catalog;
+pub mod customers;
 pub mod orders;
 pub mod outbox;
+pub mod stock;
 pub mod timeline;
 
 use crate::error::AppError;

@@ -1,24 +1,28 @@
 //! Placing, reading and cancelling orders. Placing is one database transaction: stock is taken
 //! with conditional decrements (never read-then-write), so concurrent checkouts cannot oversell.
 
+use crate::model::Money;
 use crate::{
     accounts::AddressInput,
+    admin::StockReason,
+    admin::{ADMIN_PAGE_SIZE, AdminOrderDetail, AdminOrderRow, AdminPage, parse_tracking_number},
     commerce::{
         AddressSnapshot, CardOutcome, OrderDetail, OrderLine, OrderStatus, OrderSummary, PaymentMethod, PricingRules,
         StatusChange, Totals, check_test_card, order_number,
     },
     error::AppError,
     server::{
-        entities::{cart, cart_item, email_outbox, order, order_item, order_status_history, product},
-        services::{begin_write, cart::lines},
+        entities::{cart, cart_item, email_outbox, order, order_item, order_status_history, product, user},
+        services::{begin_write, cart::lines, stock},
     },
 };
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Alias, Expr, ExprTrait, Query},
 };
 
 /// The outbox kind of the confirmation e-mail.
@@ -236,6 +240,10 @@ pub async fn place_order(
         .insert(&txn)
         .await?;
     }
+    for (item, product) in &cart_lines {
+        let cause = stock::Cause { note: "", order_id: Some(placed.id), user_id: Some(customer.id) };
+        stock::record(&txn, product.id, -item.quantity, StockReason::Sale, cause).await?;
+    }
     let note = match status {
         OrderStatus::Paid => "Order placed and paid by card",
         _ => "Order placed; payment due on delivery",
@@ -368,6 +376,7 @@ pub async fn detail(db: &impl ConnectionTrait, viewer: Viewer, number: &str) -> 
                 })
             })
             .collect(),
+        tracking_number: row.tracking_number.clone(),
     })
 }
 
@@ -380,7 +389,20 @@ pub async fn cancel(db: &DatabaseConnection, viewer: Viewer, number: &str) -> Re
     if !status.customer_can_cancel() {
         return Err(AppError::conflict(format!("an order that is {} can no longer be cancelled", status.as_str())));
     }
-    // Conditional on the status read above, so two cancels cannot both restore the stock.
+    cancel_and_restock(&txn, &row, status, viewer.user_id, "Cancelled by the customer; stock returned").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Cancels `row` (read as `status` in this transaction) and returns its items to stock, each
+/// with a ledger movement. Conditional on that status, so two cancels cannot both restock.
+async fn cancel_and_restock(
+    txn: &impl ConnectionTrait,
+    row: &order::Model,
+    status: OrderStatus,
+    actor_id: i32,
+    note: &str,
+) -> Result<(), AppError> {
     let changed = order::Entity::update_many()
         .col_expr(order::Column::Status, Expr::value(OrderStatus::Cancelled.as_str()))
         .col_expr(
@@ -390,7 +412,7 @@ pub async fn cancel(db: &DatabaseConnection, viewer: Viewer, number: &str) -> Re
         .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(order::Column::Id.eq(row.id))
         .filter(order::Column::Status.eq(status.as_str()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if changed.rows_affected == 0 {
         return Err(AppError::conflict("this order changed meanwhile; reload the page"));
@@ -398,17 +420,157 @@ pub async fn cancel(db: &DatabaseConnection, viewer: Viewer, number: &str) -> Re
     let items = order_item::Entity::find()
         .filter(order_item::Column::OrderId.eq(row.id))
         .order_by_asc(order_item::Column::ProductId)
-        .all(&txn)
+        .all(txn)
         .await?;
     for item in items {
         product::Entity::update_many()
             .col_expr(product::Column::Stock, Expr::col(product::Column::Stock).add(item.quantity))
             .filter(product::Column::Id.eq(item.product_id))
+            .exec(txn)
+            .await?;
+        let cause = stock::Cause { note: "", order_id: Some(row.id), user_id: Some(actor_id) };
+        stock::record(txn, item.product_id, item.quantity, StockReason::Cancellation, cause).await?;
+    }
+    record_status(txn, row.id, OrderStatus::Cancelled, note).await
+}
+
+/// The back office's order list, newest first, optionally of one status.
+pub async fn admin_list(
+    db: &impl ConnectionTrait,
+    status: Option<OrderStatus>,
+    page: u32,
+) -> Result<AdminPage<AdminOrderRow>, AppError> {
+    #[derive(Debug, FromQueryResult)]
+    struct Row {
+        number: String,
+        email: String,
+        status: String,
+        total_cents: i64,
+        currency: String,
+        created_at: chrono::DateTime<Utc>,
+        item_count: Option<i64>,
+    }
+    let mut select = order::Entity::find();
+    if let Some(status) = status {
+        select = select.filter(order::Column::Status.eq(status.as_str()));
+    }
+    let total = select.clone().count(db).await?;
+    let item_count = Query::select()
+        .expr(Expr::col(order_item::Column::Quantity).sum().cast_as(Alias::new("BIGINT")))
+        .from(order_item::Entity)
+        .and_where(
+            Expr::col((order_item::Entity, order_item::Column::OrderId)).equals((order::Entity, order::Column::Id)),
+        )
+        .to_owned();
+    let rows = select
+        .select_only()
+        .columns([
+            order::Column::Number,
+            order::Column::Status,
+            order::Column::TotalCents,
+            order::Column::Currency,
+            order::Column::CreatedAt,
+        ])
+        .column_as(user::Column::Email, "email")
+        .expr_as(Expr::SubQuery(None, Box::new(item_count.into())), "item_count")
+        .join(
+            JoinType::InnerJoin,
+            order::Entity::belongs_to(user::Entity).from(order::Column::UserId).to(user::Column::Id).into(),
+        )
+        .order_by_desc(order::Column::Id)
+        .offset(u64::from(page.saturating_sub(1)) * ADMIN_PAGE_SIZE)
+        .limit(ADMIN_PAGE_SIZE)
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            Ok(AdminOrderRow {
+                status: OrderStatus::parse(&row.status)
+                    .ok_or_else(|| AppError::internal("order status", format!("unknown status {:?}", row.status)))?,
+                number: row.number,
+                customer_email: row.email,
+                item_count: row.item_count.unwrap_or(0),
+                total: Money::new(row.total_cents, row.currency),
+                placed_at: row.created_at.to_rfc3339(),
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(AdminPage { items, total, page })
+}
+
+/// One order as the back office sees it: the customer's view plus who the customer is.
+pub async fn admin_detail(db: &impl ConnectionTrait, number: &str) -> Result<AdminOrderDetail, AppError> {
+    let order = detail(db, Viewer { user_id: 0, is_admin: true }, number).await?;
+    let row = order::Entity::find()
+        .filter(order::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("order"))?;
+    let customer = user::Entity::find_by_id(row.user_id).one(db).await?;
+    let (customer_name, customer_email) = customer.map(|u| (u.name, u.email)).unwrap_or_default();
+    Ok(AdminOrderDetail { order, customer_name, customer_email })
+}
+
+/// An admin moves an order one allowed step (see `OrderStatus::can_become`). Shipping needs a
+/// tracking number; cancelling returns the stock. Each change lands in the order's history.
+pub async fn transition(
+    db: &DatabaseConnection,
+    admin_id: i32,
+    number: &str,
+    target: OrderStatus,
+    tracking_number: Option<&str>,
+) -> Result<(), AppError> {
+    let tracking = match target {
+        OrderStatus::Shipped => Some(parse_tracking_number(tracking_number.unwrap_or_default())?),
+        _ => None,
+    };
+    let txn = begin_write(db).await?;
+    let row = order::Entity::find()
+        .filter(order::Column::Number.eq(number))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("order"))?;
+    let status = status_of(&row)?;
+    if !status.can_become(target) {
+        return Err(AppError::conflict(format!(
+            "an order that is {} cannot be marked {}",
+            status.as_str(),
+            target.as_str()
+        )));
+    }
+    if target == OrderStatus::Cancelled {
+        cancel_and_restock(&txn, &row, status, admin_id, "Cancelled by the shop; stock returned").await?;
+    } else {
+        let mut update = order::Entity::update_many()
+            .col_expr(order::Column::Status, Expr::value(target.as_str()))
+            .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()));
+        if let Some(tracking) = &tracking {
+            update = update.col_expr(order::Column::TrackingNumber, Expr::value(tracking.clone()));
+        }
+        if target == OrderStatus::Paid || (target == OrderStatus::Delivered && row.payment_status == "due") {
+            update = update.col_expr(order::Column::PaymentStatus, Expr::value("captured"));
+        }
+        let changed = update
+            .filter(order::Column::Id.eq(row.id))
+            .filter(order::Column::Status.eq(status.as_str()))
             .exec(&txn)
             .await?;
+        if changed.rows_affected == 0 {
+            return Err(AppError::conflict("this order changed meanwhile; reload the page"));
+        }
+        let note = match (target, &tracking) {
+            (OrderStatus::Shipped, Some(tracking)) => format!("Shipped with tracking number {tracking}"),
+            (OrderStatus::Paid, _) => "Payment received".to_owned(),
+            (OrderStatus::Processing, _) => "The shop is preparing the parcel".to_owned(),
+            (OrderStatus::Delivered, _) => "Delivered to the customer".to_owned(),
+            _ => String::new(),
+        };
+        record_status(&txn, row.id, target, &note).await?;
     }
-    record_status(&txn, row.id, OrderStatus::Cancelled, "Cancelled by the customer; stock returned").await?;
     txn.commit().await?;
+    tracing::info!(admin_id, order = number, to = target.as_str(), "order status changed");
     Ok(())
 }
 

@@ -1,0 +1,304 @@
+//! The back office's product management: the searchable table, the editor, create, update,
+//! archive and uploaded images. Stock changes go through `services::stock`, never here
+//! (except a new product's opening stock, which opens its ledger).
+
+use crate::{
+    admin::{
+        ADMIN_PAGE_SIZE, AdminPage, AdminProductRow, CategoryChoice, ProductDraft, ProductEditor, StockReason,
+        price_field,
+    },
+    error::{AppError, FieldError},
+    model::Money,
+    server::{
+        entities::{category, order_item, product},
+        services::{begin_write, stock},
+    },
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+
+/// The placeholder a product shows until it gets an image.
+pub const PLACEHOLDER_IMAGE: &str = "/images/products/placeholder.svg";
+const PLACEHOLDER_SIZE: (i32, i32) = (480, 360);
+/// Movements shown in the editor.
+const LEDGER_SHOWN: u64 = 50;
+
+#[derive(Debug, FromQueryResult)]
+struct RowData {
+    id: i32,
+    name: String,
+    sku: String,
+    slug: String,
+    category_name: String,
+    price_cents: i64,
+    currency: String,
+    stock: i32,
+    active: bool,
+    archived_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// `%text%` for LIKE, with the pattern characters in the text escaped.
+fn contains_pattern(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{}%", escaped.to_lowercase())
+}
+
+/// Every product, archived ones too, newest first; `search` matches name, SKU or slug.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    search: Option<&str>,
+    page: u32,
+) -> Result<AdminPage<AdminProductRow>, AppError> {
+    let mut select = product::Entity::find().inner_join(category::Entity);
+    if let Some(text) = search.map(str::trim).filter(|text| !text.is_empty()) {
+        let pattern = contains_pattern(&text.chars().take(100).collect::<String>());
+        let like = |column: product::Column| {
+            Expr::expr(Func::lower(Expr::col((product::Entity, column))))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        select = select.filter(
+            Condition::any()
+                .add(like(product::Column::Name))
+                .add(like(product::Column::Sku))
+                .add(like(product::Column::Slug)),
+        );
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .select_only()
+        .columns([
+            product::Column::Id,
+            product::Column::Name,
+            product::Column::Sku,
+            product::Column::Slug,
+            product::Column::PriceCents,
+            product::Column::Currency,
+            product::Column::Stock,
+            product::Column::Active,
+            product::Column::ArchivedAt,
+        ])
+        .column_as(category::Column::Name, "category_name")
+        .order_by_desc(product::Column::CreatedAt)
+        .order_by_desc(product::Column::Id)
+        .offset(u64::from(page.saturating_sub(1)) * ADMIN_PAGE_SIZE)
+        .limit(ADMIN_PAGE_SIZE)
+        .into_model::<RowData>()
+        .all(db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|row| AdminProductRow {
+            id: row.id,
+            name: row.name,
+            sku: row.sku,
+            slug: row.slug,
+            category_name: row.category_name,
+            price: Money::new(row.price_cents, row.currency),
+            stock: row.stock,
+            active: row.active,
+            archived: row.archived_at.is_some(),
+        })
+        .collect();
+    Ok(AdminPage { items, total, page })
+}
+
+pub async fn category_choices(db: &impl ConnectionTrait) -> Result<Vec<CategoryChoice>, AppError> {
+    Ok(category::Entity::find()
+        .order_by_asc(category::Column::Position)
+        .order_by_asc(category::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| CategoryChoice { slug: c.slug, name: c.name })
+        .collect())
+}
+
+pub async fn editor(db: &impl ConnectionTrait, id: i32) -> Result<ProductEditor, AppError> {
+    let Some((product, Some(category))) =
+        product::Entity::find_by_id(id).find_also_related(category::Entity).one(db).await?
+    else {
+        return Err(AppError::not_found("That product"));
+    };
+    Ok(ProductEditor {
+        id: product.id,
+        name: product.name,
+        slug: product.slug,
+        sku: product.sku,
+        description: product.description,
+        category_slug: category.slug,
+        price: price_field(product.price_cents),
+        currency: product.currency,
+        stock: product.stock,
+        active: product.active,
+        archived: product.archived_at.is_some(),
+        image_path: product.image_path,
+        image_width: product.image_width,
+        image_height: product.image_height,
+        ledger: stock::ledger(db, id, LEDGER_SHOWN).await?,
+    })
+}
+
+async fn category_id(db: &impl ConnectionTrait, slug: &str) -> Result<i32, AppError> {
+    category::Entity::find()
+        .filter(category::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .map(|c| c.id)
+        .ok_or_else(|| AppError::validation("category", "Choose one of the shop's categories."))
+}
+
+/// Slug and SKU are unique: a clash is a message on that field, not a database error.
+async fn check_unique(db: &impl ConnectionTrait, draft: &ProductDraft, except: Option<i32>) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    for (column, value, field, message) in [
+        (product::Column::Slug, &draft.slug, "slug", "Another product already uses this slug."),
+        (product::Column::Sku, &draft.sku, "sku", "Another product already has this SKU."),
+    ] {
+        let mut clash = product::Entity::find().filter(column.eq(value.as_str()));
+        if let Some(id) = except {
+            clash = clash.filter(product::Column::Id.ne(id));
+        }
+        if clash.count(db).await? > 0 {
+            errors.push(FieldError::new(field, message));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Fields { errors }) }
+}
+
+/// A unique index can still refuse a row that passed `check_unique` (two admins at once).
+fn clash_or(err: sea_orm::DbErr) -> AppError {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::validation("sku", "Another product already has this SKU or slug.")
+        }
+        _ => err.into(),
+    }
+}
+
+/// Creates a product and opens its stock ledger; returns its id.
+pub async fn create(db: &DatabaseConnection, admin_id: i32, draft: &ProductDraft) -> Result<i32, AppError> {
+    let txn = begin_write(db).await?;
+    let category_id = category_id(&txn, &draft.category_slug).await?;
+    check_unique(&txn, draft, None).await?;
+    let now = Utc::now();
+    let (width, height) = PLACEHOLDER_SIZE;
+    let inserted = product::ActiveModel {
+        category_id: Set(category_id),
+        name: Set(draft.name.clone()),
+        slug: Set(draft.slug.clone()),
+        sku: Set(draft.sku.clone()),
+        description: Set(draft.description.clone()),
+        price_cents: Set(draft.price_cents),
+        currency: Set("USD".to_owned()),
+        stock: Set(draft.initial_stock),
+        image_path: Set(draft.image_path.clone().unwrap_or_else(|| PLACEHOLDER_IMAGE.to_owned())),
+        image_width: Set(width),
+        image_height: Set(height),
+        featured: Set(false),
+        active: Set(draft.active),
+        archived_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(clash_or)?;
+    let cause = stock::Cause { note: "Stock when the product was created", order_id: None, user_id: Some(admin_id) };
+    stock::record(&txn, inserted.id, draft.initial_stock, StockReason::Initial, cause).await?;
+    txn.commit().await?;
+    tracing::info!(admin_id, product_id = inserted.id, sku = %inserted.sku, "product created");
+    Ok(inserted.id)
+}
+
+/// Saves the editor. Stock is left alone (adjustments do that); making an archived product
+/// active again brings it back to the shop.
+pub async fn update(db: &DatabaseConnection, admin_id: i32, id: i32, draft: &ProductDraft) -> Result<(), AppError> {
+    let txn = begin_write(db).await?;
+    let current =
+        product::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("That product"))?;
+    let category_id = category_id(&txn, &draft.category_slug).await?;
+    check_unique(&txn, draft, Some(id)).await?;
+    let archived_at = if draft.active { None } else { current.archived_at };
+    let mut row: product::ActiveModel = current.into();
+    row.category_id = Set(category_id);
+    row.name = Set(draft.name.clone());
+    row.slug = Set(draft.slug.clone());
+    row.sku = Set(draft.sku.clone());
+    row.description = Set(draft.description.clone());
+    row.price_cents = Set(draft.price_cents);
+    row.active = Set(draft.active);
+    row.archived_at = Set(archived_at);
+    if let Some(path) = &draft.image_path {
+        row.image_path = Set(path.clone());
+    }
+    row.updated_at = Set(Utc::now());
+    row.update(&txn).await.map_err(clash_or)?;
+    txn.commit().await?;
+    tracing::info!(admin_id, product_id = id, "product updated");
+    Ok(())
+}
+
+/// Takes a product out of the shop for good while keeping it for the orders that name it:
+/// products are archived, never deleted, so order history and the ledger stay whole.
+pub async fn archive(db: &DatabaseConnection, admin_id: i32, id: i32) -> Result<(), AppError> {
+    let changed = product::Entity::update_many()
+        .col_expr(product::Column::Active, Expr::value(false))
+        .col_expr(product::Column::ArchivedAt, Expr::value(Utc::now()))
+        .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(product::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(AppError::not_found("That product"));
+    }
+    let on_orders = order_item::Entity::find().filter(order_item::Column::ProductId.eq(id)).count(db).await?;
+    tracing::info!(admin_id, product_id = id, on_orders, "product archived");
+    Ok(())
+}
+
+/// Points a product at an uploaded image (already stored by the caller).
+pub async fn set_image(
+    db: &impl ConnectionTrait,
+    id: i32,
+    path: &str,
+    width: u32,
+    height: u32,
+) -> Result<(), AppError> {
+    let clamp = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let changed = product::Entity::update_many()
+        .col_expr(product::Column::ImagePath, Expr::value(path))
+        .col_expr(product::Column::ImageWidth, Expr::value(clamp(width)))
+        .col_expr(product::Column::ImageHeight, Expr::value(clamp(height)))
+        .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(product::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(AppError::not_found("That product"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn search_text_cannot_inject_like_wildcards() {
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(contains_pattern("Lamp"), "%lamp%");
+    }
+}

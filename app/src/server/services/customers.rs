@@ -1,0 +1,51 @@
+//! The back office's read-only customer list.
+
+use crate::{
+    admin::{ADMIN_PAGE_SIZE, AdminPage, CustomerRow},
+    error::AppError,
+    server::entities::{order, user},
+};
+use chrono::Utc;
+use sea_orm::{
+    ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryOrder, QuerySelect,
+    sea_query::{Alias, Expr, ExprTrait, Query},
+};
+
+/// Everyone with an account, newest first, with how many orders each has placed.
+pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<CustomerRow>, AppError> {
+    #[derive(Debug, FromQueryResult)]
+    struct Row {
+        name: String,
+        email: String,
+        role: String,
+        created_at: chrono::DateTime<Utc>,
+        order_count: i64,
+    }
+    let total = user::Entity::find().count(db).await?;
+    let order_count = Query::select()
+        .expr(Expr::col(order::Column::Id).count().cast_as(Alias::new("BIGINT")))
+        .from(order::Entity)
+        .and_where(Expr::col((order::Entity, order::Column::UserId)).equals((user::Entity, user::Column::Id)))
+        .to_owned();
+    let rows = user::Entity::find()
+        .select_only()
+        .columns([user::Column::Name, user::Column::Email, user::Column::Role, user::Column::CreatedAt])
+        .expr_as(Expr::SubQuery(None, Box::new(order_count.into())), "order_count")
+        .order_by_desc(user::Column::Id)
+        .offset(u64::from(page.saturating_sub(1)) * ADMIN_PAGE_SIZE)
+        .limit(ADMIN_PAGE_SIZE)
+        .into_model::<Row>()
+        .all(db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|row| CustomerRow {
+            name: row.name,
+            email: row.email,
+            is_admin: row.role == "admin",
+            joined_at: row.created_at.to_rfc3339(),
+            order_count: row.order_count,
+        })
+        .collect();
+    Ok(AdminPage { items, total, page })
+}

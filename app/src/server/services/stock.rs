@@ -1,0 +1,203 @@
+//! The stock-movement ledger. Every change to `products.stock` (opening stock, checkout,
+//! cancellation, an admin's adjustment) writes one movement in the same transaction, so the
+//! ledger's sum per product always equals the stock column.
+
+use crate::{
+    admin::{StockAdjustment, StockMovementView, StockReason},
+    error::AppError,
+    server::{
+        entities::{order, product, stock_movement},
+        services::begin_write,
+    },
+};
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef, Statement,
+    sea_query::{Expr, ExprTrait, Query},
+};
+
+/// Who or what caused a movement, besides its reason.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cause<'a> {
+    pub note: &'a str,
+    pub order_id: Option<i32>,
+    pub user_id: Option<i32>,
+}
+
+/// Records a movement of `change` units for a product whose stock column has already been
+/// changed in this transaction; the stock after it is read from that column in the same statement.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    product_id: i32,
+    change: i32,
+    reason: StockReason,
+    cause: Cause<'_>,
+) -> Result<(), AppError> {
+    use stock_movement::Column as M;
+    let insert = Query::insert()
+        .into_table(stock_movement::Entity)
+        .columns([
+            M::ProductId,
+            M::QuantityChange,
+            M::StockAfter,
+            M::Reason,
+            M::Note,
+            M::OrderId,
+            M::UserId,
+            M::CreatedAt,
+        ])
+        .select_from(
+            Query::select()
+                .column(product::Column::Id)
+                .expr(Expr::val(change))
+                .column(product::Column::Stock)
+                .expr(Expr::val(reason.as_str()))
+                .expr(Expr::val(cause.note.chars().take(200).collect::<String>()))
+                .expr(Expr::val(cause.order_id))
+                .expr(Expr::val(cause.user_id))
+                .expr(Expr::val(Utc::now()))
+                .from(product::Entity)
+                .and_where(Expr::col(product::Column::Id).eq(product_id))
+                .to_owned(),
+        )
+        .map_err(|err| AppError::internal("building a stock movement", err))?
+        .to_owned();
+    let inserted = db.execute(&insert).await?;
+    if inserted.rows_affected() != 1 {
+        return Err(AppError::internal("recording a stock movement", format!("product {product_id} is missing")));
+    }
+    Ok(())
+}
+
+/// Opens the ledger of every product that has none yet with its current stock (after seeding).
+pub async fn open_ledgers(db: &impl ConnectionTrait) -> Result<u64, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let result = db
+        .execute_raw(Statement::from_string(
+            backend,
+            "INSERT INTO stock_movements (product_id, quantity_change, stock_after, reason, note, created_at) \
+             SELECT id, stock, stock, 'initial', 'Opening stock', CURRENT_TIMESTAMP FROM products p \
+             WHERE NOT EXISTS (SELECT 1 FROM stock_movements m WHERE m.product_id = p.id)",
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}
+
+/// An admin's adjustment: the change and its movement in one transaction. Stock never goes
+/// below zero: removing more than is there is a 422 naming what is left.
+pub async fn adjust(
+    db: &DatabaseConnection,
+    admin_id: i32,
+    product_id: i32,
+    adjustment: &StockAdjustment,
+) -> Result<i32, AppError> {
+    let txn = begin_write(db).await?;
+    let changed = product::Entity::update_many()
+        .col_expr(product::Column::Stock, Expr::col(product::Column::Stock).add(adjustment.change))
+        .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(product::Column::Id.eq(product_id))
+        .filter(Expr::col(product::Column::Stock).add(adjustment.change).gte(0))
+        .filter(Expr::col(product::Column::Stock).add(adjustment.change).lte(crate::admin::MAX_STOCK))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        let current = product::Entity::find_by_id(product_id).one(&txn).await?;
+        return Err(match current {
+            None => AppError::not_found("That product"),
+            Some(product) if adjustment.change < 0 => AppError::validation(
+                "change",
+                format!("Only {} in stock: you can remove at most that many.", product.stock),
+            ),
+            Some(_) => AppError::validation("change", format!("Stock is limited to {}.", crate::admin::MAX_STOCK)),
+        });
+    }
+    let cause = Cause { note: &adjustment.note, order_id: None, user_id: Some(admin_id) };
+    record(&txn, product_id, adjustment.change, adjustment.reason, cause).await?;
+    let stock = product::Entity::find_by_id(product_id)
+        .one(&txn)
+        .await?
+        .map(|product| product.stock)
+        .ok_or_else(|| AppError::not_found("That product"))?;
+    txn.commit().await?;
+    tracing::info!(
+        admin_id,
+        product_id,
+        change = adjustment.change,
+        reason = adjustment.reason.as_str(),
+        "stock adjusted"
+    );
+    Ok(stock)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct MovementRow {
+    quantity_change: i32,
+    stock_after: i32,
+    reason: String,
+    note: String,
+    order_number: Option<String>,
+    created_at: chrono::DateTime<Utc>,
+}
+
+fn order_of_movement() -> RelationDef {
+    stock_movement::Entity::belongs_to(order::Entity).from(stock_movement::Column::OrderId).to(order::Column::Id).into()
+}
+
+/// A product's newest movements, with the order number where an order caused them.
+pub async fn ledger(
+    db: &impl ConnectionTrait,
+    product_id: i32,
+    limit: u64,
+) -> Result<Vec<StockMovementView>, AppError> {
+    let rows = stock_movement::Entity::find()
+        .select_only()
+        .columns([
+            stock_movement::Column::QuantityChange,
+            stock_movement::Column::StockAfter,
+            stock_movement::Column::Reason,
+            stock_movement::Column::Note,
+            stock_movement::Column::CreatedAt,
+        ])
+        .column_as(order::Column::Number, "order_number")
+        .join(JoinType::LeftJoin, order_of_movement())
+        .filter(stock_movement::Column::ProductId.eq(product_id))
+        .order_by_desc(stock_movement::Column::Id)
+        .limit(limit)
+        .into_model::<MovementRow>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| StockMovementView {
+            quantity_change: row.quantity_change,
+            stock_after: row.stock_after,
+            reason: StockReason::parse(&row.reason).unwrap_or(StockReason::Correction),
+            note: row.note,
+            order_number: row.order_number,
+            at: row.created_at.to_rfc3339(),
+        })
+        .collect())
+}
+
+/// A product whose stock column and ledger disagree.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct LedgerMismatch {
+    pub product_id: i32,
+    pub stock: i32,
+    pub ledger_sum: i64,
+}
+
+/// Every product whose stock is not the sum of its movements. Empty unless something changed
+/// stock behind the ledger's back.
+pub async fn mismatches(db: &impl ConnectionTrait) -> Result<Vec<LedgerMismatch>, AppError> {
+    let backend = db.get_database_backend();
+    Ok(LedgerMismatch::find_by_statement(Statement::from_string(
+        backend,
+        "SELECT p.id AS product_id, p.stock AS stock, CAST(COALESCE(SUM(m.quantity_change), 0) AS BIGINT) AS ledger_sum \
+         FROM products p LEFT JOIN stock_movements m ON m.product_id = p.id \
+         GROUP BY p.id, p.stock HAVING p.stock <> COALESCE(SUM(m.quantity_change), 0) ORDER BY p.id",
+    ))
+    .all(db)
+    .await?)
+}
