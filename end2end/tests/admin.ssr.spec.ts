@@ -1,0 +1,9 @@
+import { test } from "@playwright/test";
+import { adminJourney } from "./admin.journey";
+
+test("without JavaScript an admin creates a product, adjusts its stock and delivers an order; customers get 404 and 403", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  await adminJourney(browser, false);
+});
