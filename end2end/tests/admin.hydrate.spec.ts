@@ -24,3 +24,17 @@ test("the admin page counts active users for an admin and hydrates cleanly", asy
   await expect(page.getByTestId("active-users")).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test("the API documentation renders the shop's own OpenAPI document with no CDN", async ({ page }) => {
+  const problems = collectProblems(page);
+  const outside: string[] = [];
+  page.on("request", (request) => {
+    if (!request.url().startsWith("http://127.0.0.1")) outside.push(request.url());
+  });
+  await page.goto("/api/docs/");
+  await expect(page.locator(".swagger-ui .info .title")).toContainText("CloudScale Commerce catalog API");
+  await expect(page.locator(".opblock-summary-path").first()).toBeVisible();
+  await expect(page.locator(".opblock-summary-path")).toHaveCount(3);
+  expect(outside).toEqual([]);
+  expect(problems).toEqual([]);
+});
