@@ -160,8 +160,16 @@ pub async fn upload_product_image(
             tracing::info!(admin_id = admin.id, product_id = id, %path, width, height, "product image uploaded");
             back(id, "image=saved")
         }
-        Err(app::error::AppError::NotFound { .. }) => StatusCode::NOT_FOUND.into_response(),
-        Err(_) => back(id, "image_error=failed"),
+        Err(error) => {
+            // The product is gone (or the database failed): the file would be served for nothing.
+            if let Err(err) = tokio::fs::remove_file(folder.join(&name)).await {
+                tracing::warn!(%err, "could not remove an unused upload");
+            }
+            match error {
+                app::error::AppError::NotFound { .. } => StatusCode::NOT_FOUND.into_response(),
+                _ => back(id, "image_error=failed"),
+            }
+        }
     }
 }
 

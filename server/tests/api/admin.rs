@@ -188,6 +188,11 @@ app_test!(an_admin_creates_a_product_adjusts_its_stock_and_uploads_an_image, |ap
     let too_big = upload(&app, lamp.id, "big.png", "image/png", &too_big_image).await;
     assert_eq!(too_big.headers()["location"], format!("/admin/products/{}?image_error=too_large", lamp.id));
 
+    let missing = upload(&app, 999_999, "lamp.png", "image/png", &png(640, 480)).await;
+    assert_eq!(missing.status(), 404);
+    let stored = std::fs::read_dir(app.upload_dir.join("products")).unwrap().count();
+    assert_eq!(stored, 1, "only the lamp's image is kept: refused and orphaned files are not");
+
     let archived = app.call("archive_product", &format!("id={}", lamp.id)).await;
     assert_eq!(archived.status(), 200);
     assert_eq!(app.get("/products/lumen-desk-lamp").await.status(), 404, "archived products leave the shop");
