@@ -4,22 +4,15 @@ use crate::{
         layout::{Footer, Header},
     },
     pages::{
-        account::AccountPage,
-        admin::{AdminOrderPage, AdminPage, EditProductPage, NewProductPage},
-        cart::{CartPage, CheckoutPage},
-        home::HomePage,
-        login::{LoginPage, RegisterPage},
-        monitoring::MonitoringPage,
-        not_found::NotFound,
-        orders::{OrderPage, OrdersPage},
-        product::ProductPage,
-        products::ProductsPage,
+        AccountRoute, AdminOrderRoute, AdminRoute, CartRoute, CheckoutRoute, EditProductRoute, LoginRoute,
+        MonitoringRoute, NewProductRoute, OrderRoute, OrdersRoute, RegisterRoute, home::HomePage, not_found::NotFound,
+        product::ProductPage, products::ProductsPage,
     },
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -89,18 +82,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/products") view=ProductsPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/products/new") view=NewProductPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/products/:id") view=EditProductPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async />
-                    <Route path=path!("/monitoring") view=MonitoringPage ssr=SsrMode::Async />
-                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
-                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
-                    <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
-                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async />
+                    // Everything else is code-split: its view loads when the page is first opened.
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/new") view={Lazy::<NewProductRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/:id") view={Lazy::<EditProductRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/orders/:number") view={Lazy::<AdminOrderRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/monitoring") view={Lazy::<MonitoringRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view={Lazy::<CartRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/checkout") view={Lazy::<CheckoutRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:number") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />

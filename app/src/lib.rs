@@ -24,5 +24,6 @@ pub use app::{App, shell};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // Lazy: the back office's routes load their code before hydrating when opened directly.
+    leptos::mount::hydrate_lazy(App);
 }
