@@ -44,7 +44,7 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
 
-.PHONY: help tools rust-tools browser-tools infra-tools api-tools api-docs-assets api-contract build run watch test lint fmt-check clippy wasm-deps \
+.PHONY: help tools rust-tools browser-tools infra-tools api-tools api-docs-assets api-contract races build run watch test lint fmt-check clippy wasm-deps \
         infra-check test-rust test-e2e scale lighthouse load load-monitoring load-checkout clean-data
 
 help:
@@ -174,6 +174,11 @@ test-e2e: build browser-tools
 # schemathesis against /api/v1 and its OpenAPI document: zero failures, no panics.
 api-contract: build api-tools
 	end2end/api/contract.sh
+
+# Checkout races on SQLite and (with TEST_DATABASE_URL) PostgreSQL: oversold, winners per round,
+# duplicates, deadlocks and ledger mismatches (about 5 minutes; not part of make test).
+races:
+	end2end/races/races.sh
 
 # Three replicas behind haproxy on PostgreSQL (TEST_DATABASE_URL): sessions across replicas and a
 # rolling restart under load.
