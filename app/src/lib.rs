@@ -24,6 +24,7 @@ pub use app::{App, shell};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: the back office's routes load their code before hydrating when opened directly.
+    // Lazy routes (every page but the storefront's): a page opened directly loads its chunk
+    // before hydrating.
     leptos::mount::hydrate_lazy(App);
 }

@@ -145,6 +145,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_the_image_upload_route_takes_large_bodies() {
+        assert!(takes_uploads("/admin/products/42/image"));
+        for path in ["/api/save_product", "/admin/products/42", "/api/v1/products", "/images/x.png"] {
+            assert!(!takes_uploads(path), "{path}");
+        }
+    }
+
+    #[test]
     fn the_nonce_is_read_from_the_pages_scripts() {
         assert_eq!(script_nonce(b"<script type=\"module\" nonce=\"abc-123_x\">").as_deref(), Some("abc-123_x"));
         assert_eq!(script_nonce(b"<p>no scripts</p>"), None);
