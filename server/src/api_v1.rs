@@ -6,10 +6,11 @@
 use crate::config::IpNet;
 use crate::sessions::client_ip;
 use app::{
+    components::forms::capitalize,
     error::AppError,
     listing::{CategoryLink, ListingQuery, PAGE_SIZE},
     model::{Money, ProductCard},
-    server::services::catalog,
+    server::{hashing::fnv1a_64, services::catalog},
 };
 use axum::{
     Json, Router,
@@ -204,27 +205,17 @@ fn error_response(error: AppError) -> Response {
         AppError::Validation { field, .. } => Some(field.clone()),
         _ => None,
     };
-    let mut response = problem(status, capitalized(&error.to_string()), parameter);
+    let mut response = problem(status, capitalize(&error.to_string()), parameter);
     if let AppError::RateLimited { retry_after_secs } = error {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     }
     response
 }
 
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-/// A strong validator over the body: FNV-1a, 64 bit. Equal bodies give equal tags on every
-/// replica, so a cached copy revalidates wherever the next request lands.
+/// A strong validator over the body. Equal bodies give equal tags on every replica, so a cached
+/// copy revalidates wherever the next request lands.
 fn entity_tag(body: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in body {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("\"{hash:016x}\"")
+    format!("\"{:016x}\"", fnv1a_64(body.iter().copied()))
 }
 
 /// Whether `If-None-Match` names `tag` (weak comparison, as RFC 9110 asks for GET).

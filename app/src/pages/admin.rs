@@ -24,7 +24,10 @@ use crate::{
     error::AppError,
     listing::encode_query_value,
     model::Money,
-    pages::{monitoring::ControlPanel, orders::short_time},
+    pages::{
+        monitoring::ControlPanel,
+        orders::{AddressBlock, StatusTimeline, short_time},
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
@@ -624,7 +627,6 @@ fn AdminOrderView(detail: AdminOrderDetail, advance: ServerAction<AdvanceOrder>)
     let result = advance.value();
     let tracking_error = Signal::derive(move || result.with(|r| error_for(r, "tracking_number")));
     let alert = Signal::derive(move || result.with(|r| form_error(r, &["tracking_number"])));
-    let address = order.shipping_address.clone();
     view! {
         <Title text=format!("Order {number}") />
         <h1>{format!("Order {number}")}</h1>
@@ -689,25 +691,10 @@ fn AdminOrderView(detail: AdminOrderDetail, advance: ServerAction<AdvanceOrder>)
             </table>
             <TotalsList totals=order.totals currency=currency.clone() />
         </section>
-        <section class="admin__section" aria-labelledby="ship-to-heading">
-            <h2 id="ship-to-heading">"Ship to"</h2>
-            <address>
-                {address.full_name}<br />{address.line1}<br />
-                {address.line2.map(|line| view! { {line}<br /> })}
-                {format!("{} {} {}", address.postal_code, address.city, address.region)}<br />{address.country}
-            </address>
-        </section>
+        <AddressBlock title="Shipping address" address=order.shipping_address.clone() />
         <section class="admin__section" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
-            <ol class="order__timeline">
-                {order.timeline.iter().map(|change| view! {
-                    <li>
-                        <strong>{change.status.label()}</strong>
-                        " " <time datetime=change.at.clone()>{short_time(&change.at)}</time>
-                        {(!change.note.is_empty()).then(|| format!(" — {}", change.note))}
-                    </li>
-                }).collect_view()}
-            </ol>
+            <StatusTimeline timeline=order.timeline.clone() />
         </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::{
     api::shop::{CancelOrder, get_order, list_orders},
-    commerce::{AddressSnapshot, OrderDetail, OrderSummary},
+    commerce::{AddressSnapshot, OrderDetail, OrderSummary, StatusChange},
     components::{
         cart::{CartState, TotalsList},
         error_notice::ErrorNotice,
@@ -176,19 +176,7 @@ fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelO
             </div>
             <section aria-labelledby="timeline-heading">
                 <h2 id="timeline-heading">"Status"</h2>
-                <ol class="order__timeline">
-                    {order
-                        .timeline
-                        .iter()
-                        .map(|change| view! {
-                            <li>
-                                <strong>{change.status.label()}</strong>
-                                " " <time datetime=change.at.clone()>{short_time(&change.at)}</time>
-                                {(!change.note.is_empty()).then(|| format!(" — {}", change.note))}
-                            </li>
-                        })
-                        .collect_view()}
-                </ol>
+                <StatusTimeline timeline=order.timeline.clone() />
             </section>
             {can_cancel.then(|| view! {
                 <ActionForm action=cancel>
@@ -204,8 +192,27 @@ fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelO
     }
 }
 
+/// An order's status changes, oldest first, with their notes.
 #[component]
-fn AddressBlock(title: &'static str, address: AddressSnapshot) -> impl IntoView {
+pub fn StatusTimeline(timeline: Vec<StatusChange>) -> impl IntoView {
+    view! {
+        <ol class="order__timeline">
+            {timeline
+                .into_iter()
+                .map(|change| view! {
+                    <li>
+                        <strong>{change.status.label()}</strong>
+                        " " <time datetime=change.at.clone()>{short_time(&change.at)}</time>
+                        {(!change.note.is_empty()).then(|| format!(" — {}", change.note))}
+                    </li>
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+pub fn AddressBlock(title: &'static str, address: AddressSnapshot) -> impl IntoView {
     view! {
         <section class="order__address">
             <h2>{title}</h2>

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod database;
 pub mod entities;
+pub mod hashing;
 pub mod monitoring;
 pub mod password;
 pub mod security;

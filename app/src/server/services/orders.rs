@@ -75,14 +75,8 @@ fn valid_idempotency_key(key: &str) -> Result<(), AppError> {
 /// What the cart held, as "product×quantity" in product order, hashed (FNV-1a, 64 bit): it
 /// tells a repeated submit of one cart from a reused key with another.
 fn fingerprint(lines: &[(i32, i32)]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (product_id, quantity) in lines {
-        for byte in format!("{product_id}x{quantity};").bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
+    let text: String = lines.iter().map(|(product_id, quantity)| format!("{product_id}x{quantity};")).collect();
+    format!("{:016x}", crate::server::hashing::fnv1a_64(text.bytes()))
 }
 
 /// The order an earlier submit with this key made, if its cart was this one.
