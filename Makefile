@@ -20,8 +20,11 @@ SWAGGER_UI_VERSION   := 5.32.0
 CHECKOV_VERSION      := 3.3.30
 HADOLINT_VERSION     := 2.15.1
 PYTHON_HCL2_VERSION  := 8.1.4
-# The API contract test: from PyPI.
+# The API contract test and the bad-input suite: from PyPI.
 SCHEMATHESIS_VERSION := 4.32.5
+SQLMAP_VERSION       := 1.10.10
+# The load generator: from crates.io.
+OHA_VERSION          := 1.16.0
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, so it is read from Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
@@ -44,8 +47,9 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }
 
 
-.PHONY: help tools rust-tools browser-tools infra-tools api-tools api-docs-assets api-contract races build run watch test lint fmt-check clippy wasm-deps \
-        infra-check test-rust test-e2e scale lighthouse load load-monitoring load-checkout clean-data
+.PHONY: help tools rust-tools browser-tools infra-tools api-tools load-tools api-docs-assets api-contract races build run watch test lint \
+        fmt-check clippy wasm-deps infra-check test-rust test-e2e scale lighthouse proof load faults fuzz perf load-monitoring \
+        load-checkout clean-data
 
 help:
 	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -96,7 +100,16 @@ infra-tools:
 
 API_VENV := $(TOOLS_DIR)/api-venv
 api-tools:
-	@$(call venv_install,$(API_VENV),schemathesis==$(SCHEMATHESIS_VERSION))
+	@$(call venv_install,$(API_VENV),schemathesis==$(SCHEMATHESIS_VERSION) sqlmap==$(SQLMAP_VERSION))
+
+load-tools:
+	@if [ "$$(oha --version 2>/dev/null)" != "oha $(OHA_VERSION)" ]; then \
+	  echo "installing oha $(OHA_VERSION)"; \
+	  $(TOOL_INSTALL_ENV) cargo install oha --version $(OHA_VERSION) --locked --force; \
+	fi
+
+LIGHTHOUSE_INSTALL = [ "$$(lighthouse --version 2>/dev/null)" = "$(LIGHTHOUSE_VERSION)" ] || \
+  npm install --prefix $(TOOLS_DIR) --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
 
 ## ---------------------------------------------------------------- build and run
 
@@ -186,14 +199,35 @@ scale: build
 	@command -v haproxy >/dev/null || $(call apt_install,haproxy)
 	end2end/scale/scale.sh
 
+# The mobile audits of the browser performance suite: accessibility, best practices and SEO
+# must score 100.
 lighthouse: build browser-tools
-	@[ "$$(lighthouse --version 2>/dev/null)" = "$(LIGHTHOUSE_VERSION)" ] || \
-	  npm install --prefix $(TOOLS_DIR) --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
-	end2end/lighthouse/run.sh
+	@$(LIGHTHOUSE_INSTALL)
+	FORM_FACTORS=mobile end2end/perf/perf.sh
 
-load: build
-	@command -v wrk >/dev/null || $(call apt_install,wrk)
+## ---------------------------------------------------------------- proof kit (README: Performance and reliability)
+
+# Everything below, in one run that writes end2end/results/<date>.md (about 25 minutes).
+proof: build browser-tools api-tools load-tools
+	@$(LIGHTHOUSE_INSTALL)
+	end2end/proof.sh
+
+# Requests/s and open-loop latency per page, 10,000 connections, sign-ins (oha).
+load: build load-tools
 	end2end/load/run.sh
+
+# SIGKILL during checkouts (100 times per database) and a PostgreSQL restart under load.
+faults: build browser-tools
+	end2end/faults/faults.sh
+
+# Hypothesis on every server function and route, sqlmap, schemathesis.
+fuzz: build api-tools
+	end2end/fuzz/fuzz.sh
+
+# Lighthouse, mobile and desktop, with JS + wasm bytes per page.
+perf: build browser-tools
+	@$(LIGHTHOUSE_INSTALL)
+	end2end/perf/perf.sh
 
 # The simulator's CPU, 1,000 live-stream viewers and the metrics page's transfer size.
 load-monitoring: build

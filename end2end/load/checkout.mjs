@@ -2,50 +2,17 @@
 // key → place order (cash on delivery), for SECONDS. Prints orders/s, latency of the
 // place_order call and the answers other than success.
 //   node checkout.mjs BASE_URL SHOPPERS SECONDS PRODUCT_ID
+import { CASH_ON_DELIVERY, Shopper } from "../lib/shopper.mjs";
+
 const [base, shoppersArg, secondsArg, productArg] = process.argv.slice(2);
 const shoppers = Number(shoppersArg ?? 16);
 const seconds = Number(secondsArg ?? 20);
 const productId = Number(productArg);
-const PASSWORD = "velvet lantern across quiet harbours";
-
-class Shopper {
-  constructor(index) {
-    this.index = index;
-    this.cookies = new Map();
-  }
-  async call(name, form) {
-    const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    const response = await fetch(`${base}/api/${name}`, { method: "POST", headers, body: form, redirect: "manual" });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const at = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    const text = await response.text();
-    return { status: response.status, text };
-  }
-}
-
-const address = new URLSearchParams({
-  "shipping[kind]": "shipping",
-  "shipping[full_name]": "Load Tester",
-  "shipping[line1]": "1 Main Street",
-  "shipping[city]": "Springfield",
-  "shipping[region]": "IL",
-  "shipping[postal_code]": "62701",
-  "shipping[country]": "US",
-  billing_same: "on",
-  payment_method: "cash",
-}).toString();
 
 const people = await Promise.all(
   Array.from({ length: shoppers }, async (_, i) => {
-    const shopper = new Shopper(i);
-    const email = `load.${Date.now()}.${i}@example.com`;
-    const form = new URLSearchParams({ name: `Load ${i}`, email, password: PASSWORD }).toString();
-    const answer = await shopper.call("register", form);
-    if (answer.status >= 400) throw new Error(`register ${answer.status}: ${answer.text}`);
+    const shopper = new Shopper(base);
+    await shopper.register(`Load ${i}`, `load.${Date.now()}.${i}@example.com`);
     return shopper;
   }),
 );
@@ -65,7 +32,7 @@ await Promise.all(
       }
       const key = JSON.parse((await shopper.call("checkout_key", "")).text);
       const t0 = performance.now();
-      const placed = await shopper.call("place_order", `idempotency_key=${key}&${address}`);
+      const placed = await shopper.call("place_order", `idempotency_key=${key}&${CASH_ON_DELIVERY}`);
       latencies.push(performance.now() - t0);
       if (placed.status === 200 || placed.status === 302 || placed.status === 303) orders += 1;
       else failures.set(`place_order ${placed.status}`, (failures.get(`place_order ${placed.status}`) ?? 0) + 1);

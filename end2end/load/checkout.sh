@@ -43,10 +43,7 @@ run "SQLite" 3202 "sqlite://$WORKDIR/shop.db?mode=rwc" sqlite_stock
 
 ADMIN_URL=${BENCH_DATABASE_URL:-${TEST_DATABASE_URL:-}}
 if [[ -n "$ADMIN_URL" ]] && command -v psql >/dev/null; then
-  PG_DB="cloudscale_bench_$$"
-  PG_URL="${ADMIN_URL%/*}/$PG_DB"
-  psql -q "$ADMIN_URL" -c "create database $PG_DB"
-  trap 'stop_release_server; psql -q "$ADMIN_URL" -c "drop database if exists $PG_DB with (force)"' EXIT
+  create_scratch_postgres "$ADMIN_URL" bench
   postgres_stock() {
     psql -qtA "$PG_URL" -c "update products set stock = 1000000 where slug = '$SLUG'" >/dev/null
     psql -qtA "$PG_URL" -c "select id from products where slug = '$SLUG'"
