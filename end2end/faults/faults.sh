@@ -25,7 +25,7 @@ RESTART_POSTGRES=${RESTART_POSTGRES:-auto}
 ADMIN_EMAIL=faults.admin@example.com
 ADMIN_PASSWORD='a long and careful operator phrase'
 # The availability probe reads the catalog API far faster than its per-address limit allows.
-export ADMIN_EMAIL ADMIN_PASSWORD SHUTDOWN_DRAIN_SECS=0 API_RATE_PER_MINUTE=1000000
+export ADMIN_EMAIL ADMIN_PASSWORD SHUTDOWN_DRAIN_SECS=0 API_RATE_PER_MINUTE=0
 source end2end/lib.sh
 
 # Whatever happens, a PostgreSQL this script stopped is started again.
@@ -90,16 +90,21 @@ crash_suite() {
   local products aggregate=string_agg
   [[ $url == sqlite* ]] && aggregate=group_concat
   products=$(sql "$url" "SELECT $aggregate(CAST(id AS TEXT), ',') FROM (SELECT id FROM products WHERE active ORDER BY id LIMIT 4) p")
-  # shellcheck disable=SC2086
-  stock_up "$base" ${products%,*}
+  local plentiful
+  IFS=, read -ra plentiful <<<"${products%,*}"
+  stock_up "$base" "${plentiful[@]}"
   local confirmed=$WORKDIR/confirmed-$label.txt
   : >"$confirmed"
   node end2end/faults/shoppers.mjs "$base" "$SHOPPERS" "$products" "$confirmed" >"$WORKDIR/shoppers.json" 2>"$WORKDIR/shoppers.log" &
   local shoppers_pid=$! started restart_ms=() i
+  until grep -q "shoppers registered" "$WORKDIR/shoppers.log"; do
+    kill -0 "$shoppers_pid" 2>/dev/null || { echo "FAILED: $label: the shoppers did not start:"; cat "$WORKDIR/shoppers.log"; exit 1; }
+    sleep 0.2
+  done
   started=$(now_ms)
   for ((i = 1; i <= KILLS; i++)); do
     sleep "0.$((200 + RANDOM % 800))"
-    kill -9 "$SERVER_PID"
+    kill -9 "$SERVER_PID" 2>/dev/null || { echo "FAILED: $label: the server had exited by itself:"; tail -n 20 "$WORKDIR/server.log"; exit 1; }
     wait "$SERVER_PID" 2>/dev/null || true
     local t0
     t0=$(now_ms)
@@ -108,8 +113,8 @@ crash_suite() {
   done
   local elapsed_ms=$(($(now_ms) - started))
   # Let every shopper finish what it has in flight against the last server, then stop cleanly.
-  kill -TERM "$shoppers_pid"
-  wait "$shoppers_pid" || fail "$label: the shoppers failed: $(tail -3 "$WORKDIR/shoppers.log")"
+  kill -TERM "$shoppers_pid" 2>/dev/null || true
+  wait "$shoppers_pid" || fail "$label: the shoppers failed: $(tail -n 5 "$WORKDIR/shoppers.log")"
   kill "$SERVER_PID"
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=

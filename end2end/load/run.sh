@@ -27,7 +27,7 @@ BIG_DURATION=${BIG_DURATION:-30s}
 PORT=${LOAD_PORT:-3200}
 PATHS=("/" "/products?category=audio" "/products/aurora-wireless-headphones" "/api/v1/products" "/healthz")
 # One client address sends everything: the catalog API's per-address limit would answer 429.
-export API_RATE_PER_MINUTE=1000000000 SHUTDOWN_DRAIN_SECS=0
+export API_RATE_PER_MINUTE=0 SHUTDOWN_DRAIN_SECS=0
 OHA=${OHA:-oha}
 command -v "$OHA" >/dev/null || { echo "oha is missing: run make load-tools" >&2; exit 1; }
 

@@ -183,7 +183,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("MAIL_FROM", "CloudScale Commerce <orders@cloudscale.local>", "sender of order e-mails"),
     ("MAIL_DIR", "data/mail", "folder for .eml files when SMTP_URL is unset"),
     ("UPLOAD_DIR", "data/uploads", "folder for product images uploaded in the admin (served at /uploads)"),
-    ("API_RATE_PER_MINUTE", "120", "requests per minute per client address to /api/v1 (1-100000)"),
+    ("API_RATE_PER_MINUTE", "120", "requests per minute per client address to /api/v1 (1-100000; 0: no limit)"),
 ];
 
 impl Settings {
@@ -300,7 +300,7 @@ impl Settings {
         }
 
         let upload_dir = PathBuf::from(get("UPLOAD_DIR").unwrap_or_else(|| "data/uploads".to_owned()));
-        let api_rate_per_minute = ranged("API_RATE_PER_MINUTE", get("API_RATE_PER_MINUTE"), 120, 1..=100_000)?;
+        let api_rate_per_minute = ranged("API_RATE_PER_MINUTE", get("API_RATE_PER_MINUTE"), 120, 0..=100_000)?;
 
         Ok(Self {
             upload_dir,

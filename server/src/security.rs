@@ -36,6 +36,68 @@ pub async fn limit_request_body(request: Request, next: Next) -> Response {
     next.run(request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)))).await
 }
 
+/// PostgreSQL text cannot hold U+0000 and no field here has a use for it, so a page query or a
+/// server-function body carrying one (`%00`, a raw zero byte, or JSON's `\u0000`) is refused
+/// with 400 before any handler sees it, instead of failing later as a database error (500).
+/// `/api/v1` validates its own parameters and answers in problem+json; uploads are binary.
+pub async fn refuse_nul_characters(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/api/v1/") || takes_uploads(path) {
+        return next.run(request).await;
+    }
+    let json = path.starts_with("/api/");
+    if contains_nul(request.uri().path().as_bytes())
+        || request.uri().query().is_some_and(|q| contains_nul(q.as_bytes()))
+    {
+        return nul_refused(json);
+    }
+    let textual =
+        request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| {
+            value.starts_with("application/x-www-form-urlencoded") || value.starts_with("application/json")
+        });
+    if !textual {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    // The body limit layer outside this one has already capped the body.
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(err) if is_length_limit(&err) => {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large.").into_response();
+        }
+        Err(_) => return (StatusCode::BAD_REQUEST, "The request body could not be read.").into_response(),
+    };
+    if contains_nul(&bytes) {
+        return nul_refused(json);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+fn contains_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0) || bytes.windows(3).any(|w| w == b"%00") || bytes.windows(6).any(|w| w == b"\\u0000")
+}
+
+fn is_length_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+fn nul_refused(json: bool) -> Response {
+    let error = AppError::BadRequest { message: "text fields cannot contain NUL characters".into() };
+    if json {
+        let body = serde_json::to_string(&error).unwrap_or_default();
+        (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    } else {
+        (StatusCode::BAD_REQUEST, "Text fields cannot contain NUL characters.").into_response()
+    }
+}
+
 /// What the CSRF guard and header middleware need to know about the deployment.
 #[derive(Clone, Debug)]
 pub struct SecurityPolicy {
@@ -150,6 +212,15 @@ mod tests {
         for path in ["/api/save_product", "/admin/products/42", "/api/v1/products", "/images/x.png"] {
             assert!(!takes_uploads(path), "{path}");
         }
+    }
+
+    #[test]
+    fn nul_characters_are_found_raw_percent_encoded_and_json_escaped() {
+        assert!(contains_nul(b"slug=%00"));
+        assert!(contains_nul(b"a\0b"));
+        assert!(contains_nul(br#"{"q":"\u0000"}"#));
+        assert!(!contains_nul(b"price=100&q=%2500"));
+        assert!(!contains_nul(b"note=50%25+off"));
     }
 
     #[test]

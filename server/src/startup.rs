@@ -333,6 +333,7 @@ pub fn router(
         .nest_service("/api/docs", assets(site_root.join("api-docs")))
         .merge(api_v1::routes(api))
         .layer(axum::middleware::from_fn_with_state(http_metrics, prometheus::observe_requests))
+        .layer(axum::middleware::from_fn(security::refuse_nul_characters))
         .layer(axum::middleware::from_fn_with_state(policy.clone(), security::csrf_guard))
         .layer(axum::middleware::from_fn(security::limit_request_body))
         .layer(axum::middleware::from_fn_with_state(policy, security::security_headers))

@@ -42,18 +42,21 @@ pub async fn register(
 /// Signs in with email and password and returns to `next`.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<CurrentUser, AppError> {
-    use crate::server::auth::{Credentials, auth_session, client_ip};
+    use crate::server::{
+        auth::{SessionUser, auth_session, client_ip},
+        services::accounts,
+        state::{db, hasher},
+    };
     let auth = auth_session()?;
     let client_ip = client_ip();
-    let attempt = auth.authenticate(Credentials { email, password, client_ip: client_ip.clone() }).await;
-    let user = match attempt {
-        Ok(Some(user)) => user,
-        Ok(None) => return Err(AppError::InvalidCredentials),
-        Err(axum_login::Error::Backend(err)) => {
+    // The service directly rather than `auth.authenticate`: axum-login logs every refusal (a
+    // wrong password, a lockout) as an ERROR, and a refused sign-in is not a fault of ours.
+    let user = match accounts::sign_in(&db()?, &hasher()?, &email, &password, &client_ip).await {
+        Ok(user) => SessionUser::from(user),
+        Err(err) => {
             tracing::info!(%client_ip, error = %err, "sign-in refused");
             return Err(err);
         }
-        Err(axum_login::Error::Session(err)) => return Err(AppError::internal("sign-in session", err)),
     };
     tracing::info!(user_id = user.id, %client_ip, "signed in");
     start_session(auth, &user).await?;
