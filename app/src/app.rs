@@ -45,7 +45,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#1b2a4a" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // Hydrate when the browser is idle, with the JS and wasm fetched at low priority:
+                // the page's text and first images are not kept waiting behind them (every form
+                // also works as a plain POST before hydration).
+                <HydrationScripts options defer=true />
                 <MetaTags />
             </head>
             <body>

@@ -1,11 +1,11 @@
 // One line of the performance table from a Lighthouse JSON report, and the failed audits of any
 // category below the minimum score. The JS + wasm bytes are what the page loaded: each file is
 // asked for again with Accept-Encoding: br (the shop sends precompressed brotli).
-//   node summarize.mjs REPORT FORM PATH MIN_SCORE BASE_URL
+//   node summarize.mjs REPORT FORM PATH MIN_SCORE BASE_URL JUDGED_CATEGORIES
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-const [file, form, path, min, base] = process.argv.slice(2);
+const [file, form, path, min, base, judged] = process.argv.slice(2);
 const report = JSON.parse(readFileSync(file, "utf8"));
 const score = (id) => Math.round(report.categories[id].score * 100);
 const metric = (id) => report.audits[id]?.numericValue;
@@ -38,7 +38,7 @@ console.log(
 );
 
 let failed = false;
-for (const id of ["accessibility", "best-practices", "seo"]) {
+for (const id of judged.split(",")) {
   if (score(id) < Number(min)) {
     failed = true;
     for (const ref of report.categories[id].auditRefs) {

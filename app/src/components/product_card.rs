@@ -23,6 +23,8 @@ pub fn ProductCard(product: Card, #[prop(default = false)] eager: bool) -> impl 
                 width=product.image_width
                 height=product.image_height
                 loading=if eager { "eager" } else { "lazy" }
+                // The first row is the likely largest paint: ask for it before the scripts.
+                fetchpriority=if eager { "high" } else { "auto" }
                 decoding="async"
             />
             <div class="product-card__body">
