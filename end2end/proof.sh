@@ -24,7 +24,7 @@ dirty=$(git diff --quiet HEAD 2>/dev/null || echo " with uncommitted changes")
   echo "# Proof kit run of $(date -u '+%Y-%m-%d %H:%M') UTC"
   echo
   echo "Commit $(git rev-parse --short HEAD)$dirty; $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB;" \
-    "$(rustc --version | cut -d' ' -f1-2); PostgreSQL: ${TEST_DATABASE_URL:+yes}${TEST_DATABASE_URL:-no (TEST_DATABASE_URL unset)}."
+    "$(rustc --version | cut -d' ' -f1-2); PostgreSQL suites: $([[ -n ${TEST_DATABASE_URL:-} ]] && echo on || echo "off (TEST_DATABASE_URL unset)")."
   echo "Storefront wasm module: $(stat -c %s "$SITE/pkg/cloudscale.wasm.br" 2>/dev/null) bytes brotli (site $SITE)."
 } | tee "$results"
 

@@ -308,6 +308,11 @@ async fn list_products(
     let Ok(Query(raw)) = query else {
         return problem(StatusCode::BAD_REQUEST, "The query string could not be read.", None);
     };
+    // The shop's listing reads an empty `page=` (a submitted form field) as page 1; the API's
+    // contract says integer, so it refuses one.
+    if raw.page.as_deref().is_some_and(|page| page.trim().is_empty()) {
+        return error_response(AppError::validation("page", "Page must be a whole number from 1."));
+    }
     let listing = match ListingQuery::from_params(
         raw.category.as_deref(),
         raw.q.as_deref(),

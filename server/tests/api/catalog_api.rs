@@ -52,6 +52,7 @@ app_test!(bad_requests_get_problem_details_never_a_5xx, |app| async move {
     for (path, status, parameter) in [
         ("/api/v1/products?page=0", 422, Some("page")),
         ("/api/v1/products?page=abc", 422, Some("page")),
+        ("/api/v1/products?page=", 422, Some("page")),
         ("/api/v1/products?sort=cheapest", 422, Some("sort")),
         ("/api/v1/products?category=no-such-thing", 404, None),
         ("/api/v1/products?category=%00%FF", 404, None),
