@@ -9,7 +9,6 @@
 //! - afterwards: no negative stock, and every product's ledger sums to its stock.
 
 use app::{
-    accounts::{AddressForm, AddressInput},
     admin::{StockAdjustment, StockReason},
     commerce::PricingRules,
     server::{
@@ -21,7 +20,7 @@ use app::{
             orders::{self, CheckoutRequest, Customer, Payment},
             stock,
         },
-        testing::{Backend, TestDb},
+        testing::{Backend, TestDb, sample_address},
     },
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -50,25 +49,13 @@ impl Rng {
     }
 }
 
-fn address() -> AddressInput {
-    AddressForm {
-        kind: "shipping".into(),
-        full_name: "Race Runner".into(),
-        line1: "1 Main Street".into(),
-        line2: String::new(),
-        city: "Springfield".into(),
-        region: "IL".into(),
-        postal_code: "62701".into(),
-        country: "us".into(),
-        phone: String::new(),
-        is_default: None,
-    }
-    .validate()
-    .expect("a valid address")
-}
-
 fn checkout(key: String) -> CheckoutRequest {
-    CheckoutRequest { idempotency_key: key, shipping: address(), billing: None, payment: Payment::CashOnDelivery }
+    CheckoutRequest {
+        idempotency_key: key,
+        shipping: sample_address("Race Runner").validate().expect("a valid address"),
+        billing: None,
+        payment: Payment::CashOnDelivery,
+    }
 }
 
 fn key() -> String {

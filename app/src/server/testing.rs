@@ -7,6 +7,22 @@ use std::path::PathBuf;
 
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
 
+/// A complete US shipping address for `name`, as a customer would type it (not yet validated).
+pub fn sample_address(name: &str) -> crate::accounts::AddressForm {
+    crate::accounts::AddressForm {
+        kind: "shipping".into(),
+        full_name: name.into(),
+        line1: "1 Main Street".into(),
+        line2: String::new(),
+        city: "Springfield".into(),
+        region: "IL".into(),
+        postal_code: "62701".into(),
+        country: "us".into(),
+        phone: String::new(),
+        is_default: None,
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

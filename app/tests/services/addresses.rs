@@ -4,6 +4,7 @@ use app::{
     server::{
         password::PasswordHasher,
         services::{accounts::register, addresses},
+        testing::sample_address,
     },
 };
 
@@ -15,20 +16,9 @@ async fn user(db: &sea_orm::DatabaseConnection, email: &str) -> i32 {
 }
 
 fn input(kind: &str, name: &str, default: bool) -> app::accounts::AddressInput {
-    AddressForm {
-        kind: kind.into(),
-        full_name: name.into(),
-        line1: "1 Main Street".into(),
-        line2: String::new(),
-        city: "Springfield".into(),
-        region: "IL".into(),
-        postal_code: "62701".into(),
-        country: "us".into(),
-        phone: String::new(),
-        is_default: default.then(|| "on".into()),
-    }
-    .validate()
-    .unwrap()
+    AddressForm { kind: kind.into(), is_default: default.then(|| "on".into()), ..sample_address(name) }
+        .validate()
+        .unwrap()
 }
 
 db_test!(each_kind_keeps_exactly_one_default, |t| async move {

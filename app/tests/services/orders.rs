@@ -1,5 +1,4 @@
 use app::{
-    accounts::{AddressForm, AddressInput},
     admin::{StockAdjustment, StockReason},
     commerce::{OrderStatus, PricingRules},
     db_test,
@@ -12,6 +11,7 @@ use app::{
             orders::{self, CheckoutRequest, Customer, Payment, Viewer},
             stock,
         },
+        testing::sample_address,
     },
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -50,25 +50,13 @@ async fn stock_of(db: &DatabaseConnection, id: i32) -> i32 {
     product::Entity::find_by_id(id).one(db).await.unwrap().unwrap().stock
 }
 
-fn address(name: &str) -> AddressInput {
-    AddressForm {
-        kind: "shipping".into(),
-        full_name: name.into(),
-        line1: "1 Main Street".into(),
-        line2: String::new(),
-        city: "Springfield".into(),
-        region: "IL".into(),
-        postal_code: "62701".into(),
-        country: "us".into(),
-        phone: String::new(),
-        is_default: None,
-    }
-    .validate()
-    .unwrap()
-}
-
 pub fn request(key: &str, payment: Payment) -> CheckoutRequest {
-    CheckoutRequest { idempotency_key: key.into(), shipping: address("Ada Lovelace"), billing: None, payment }
+    CheckoutRequest {
+        idempotency_key: key.into(),
+        shipping: sample_address("Ada Lovelace").validate().unwrap(),
+        billing: None,
+        payment,
+    }
 }
 
 fn card(number: &str) -> Payment {
