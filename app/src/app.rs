@@ -1,41 +1,33 @@
 use crate::{
-    components::{
-        cart::{CartDrawer, CartState},
-        layout::{Footer, Header},
-    },
+    components::layout::{Footer, Header},
     pages::{
-        AccountRoute, AdminOrderRoute, AdminRoute, CartRoute, CheckoutRoute, EditProductRoute, LoginRoute,
-        MonitoringRoute, NewProductRoute, OrderRoute, OrdersRoute, RegisterRoute, home::HomePage, not_found::NotFound,
-        product::ProductPage, products::ProductsPage,
+        account::AccountPage,
+        admin::{AdminOrderPage, AdminPage, EditProductPage, NewProductPage},
+        cart::{CartPage, CheckoutPage},
+        home::HomePage,
+        login::{LoginPage, RegisterPage},
+        monitoring::MonitoringPage,
+        not_found::NotFound,
+        orders::{OrderPage, OrdersPage},
+        product::ProductPage,
+        products::ProductsPage,
     },
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    Lazy, SsrMode,
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
 
 pub const SHOP_NAME: &str = "CloudScale Commerce";
 
-/// Bumped whenever who is signed in may have changed, so the header asks again.
-#[derive(Clone, Copy, Debug)]
-pub struct AuthEpoch(pub RwSignal<u32>);
+/// The Speculation Rules of every page (named by its hash in the CSP, like every inline script).
+const SPECULATION_RULES: &str = r#"{"prefetch":[{"where":{"and":[{"href_matches":"/*"},{"not":{"href_matches":"/api/*"}},{"not":{"href_matches":"/checkout"}},{"not":{"href_matches":"/admin*"}},{"not":{"href_matches":"/monitoring/stream"}},{"not":{"selector_matches":"[data-no-prefetch]"}}]},"eagerness":"moderate"}]}"#;
 
-impl AuthEpoch {
-    pub fn current() -> Signal<u32> {
-        use_context::<Self>().map_or_else(|| Signal::stored(0), |epoch| epoch.0.into())
-    }
-
-    /// Asks the header again every time an auth-changing action completes (browser only).
-    pub fn refresh_after(version: RwSignal<usize>) {
-        let Some(epoch) = use_context::<Self>() else { return };
-        Effect::watch(move || version.get(), move |_, _, _| epoch.0.update(|n| *n += 1), false);
-    }
-}
-
-/// The HTML document around the app: rendered on the server only.
+/// The HTML document around the app: rendered on the server only. In islands mode the loader
+/// waits for the browser to be idle, and only the islands' code is downloaded.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -45,10 +37,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#1b2a4a" />
                 <AutoReload options=options.clone() />
-                // Hydrate when the browser is idle, with the JS and wasm fetched at low priority:
-                // the page's text and first images are not kept waiting behind them (every form
-                // also works as a plain POST before hydration).
-                <HydrationScripts options defer=true />
+                <HydrationScripts options islands=true />
+                // Chromium prefetches a same-origin link once the pointer rests on it, so the
+                // next page load is nearly instant. Only pages that change nothing when fetched:
+                // not checkout (it mints an order key), the back office, or any server function.
+                <script type="speculationrules">{SPECULATION_RULES}</script>
                 <MetaTags />
             </head>
             <body>
@@ -58,17 +51,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Every page renders on the server; the router only picks the page. Moving between pages is
+/// an ordinary page load (prefetched on hover by the Speculation-Rules header).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(AuthEpoch(RwSignal::new(0)));
-    CartState::provide();
-    // Effects run only in the browser, after hydration: tests and scripts can wait for this.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/cloudscale.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
@@ -79,29 +66,27 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header />
             <main id="main" class="page">
+                // Async: the server waits for the data, so the HTML is complete without
+                // JavaScript (out-of-order streaming would leave it in <template>s).
                 <Routes fallback=NotFound>
-                    // Async: the server waits for the data, so the HTML is complete without
-                    // JavaScript (out-of-order streaming would leave it in <template>s).
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/products") view=ProductsPage ssr=SsrMode::Async />
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
-                    // Everything else is code-split: its view loads when the page is first opened.
-                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/products/new") view={Lazy::<NewProductRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/products/:id") view={Lazy::<EditProductRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/admin/orders/:number") view={Lazy::<AdminOrderRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/monitoring") view={Lazy::<MonitoringRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/cart") view={Lazy::<CartRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/checkout") view={Lazy::<CheckoutRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/orders/:number") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/new") view=NewProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/products/:id") view=EditProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/monitoring") view=MonitoringPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <Footer />
-            <CartDrawer />
         </Router>
     }
 }

@@ -20,11 +20,22 @@ pub mod simulator;
 
 pub use app::{App, shell};
 
+/// Called by Leptos's island loader before it hydrates each `<leptos-island>` on the page.
+/// Only the islands' code is in the browser bundle; everything else is plain server HTML.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy routes (every page but the storefront's): a page opened directly loads its chunk
-    // before hydrating.
-    leptos::mount::hydrate_lazy(App);
+    leptos::mount::hydrate_islands();
+    // The loader hydrates the islands right after this returns, without yielding to the event
+    // loop (a lazy island's chunk aside): a zero timeout runs after them. Tests and scripts can
+    // wait for this attribute.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(body) = leptos::prelude::document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -146,36 +146,79 @@ fn refuse(json: bool) -> Response {
     }
 }
 
-/// Rendered pages are small; a bigger HTML body is passed through with the nonce-less policy.
+/// Rendered pages are small; a bigger HTML body is passed through with the hash-less policy.
 const MAX_SCANNED_HTML: usize = 4 * 1024 * 1024;
 
-/// Headers every response carries. An HTML page's CSP names the nonce its own scripts carry,
-/// read from the rendered document itself, so header and scripts always agree.
+/// The `'sha256-…'` sources of a page's inline scripts. A policy that names scripts by hash
+/// instead of a per-response nonce stays valid for every visitor of a cached page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScriptHashes(Arc<[String]>);
+
+impl ScriptHashes {
+    /// Hashes the body of every `<script>` without `src` (JSON-LD and other data blocks too:
+    /// naming them does no harm, and telling them apart is not worth the parsing).
+    pub fn of_page(html: &[u8]) -> Self {
+        use base64::Engine;
+        use sha2::{Digest, Sha256};
+        let Ok(text) = std::str::from_utf8(html) else { return Self::default() };
+        let mut hashes = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("<script") {
+            rest = &rest[start + "<script".len()..];
+            let Some(tag_end) = rest.find('>') else { break };
+            let attributes = &rest[..tag_end];
+            rest = &rest[tag_end + 1..];
+            let Some(close) = rest.find("</script") else { break };
+            let content = &rest[..close];
+            rest = &rest[close..];
+            if attributes.contains(" src=") || content.is_empty() {
+                continue;
+            }
+            let digest = Sha256::digest(content.as_bytes());
+            let source = format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest));
+            if !hashes.contains(&source) {
+                hashes.push(source);
+            }
+        }
+        Self(hashes.into())
+    }
+
+    pub fn sources(&self) -> &[String] {
+        &self.0
+    }
+}
+
+/// Headers every response carries. An HTML page's CSP names the hashes of its own inline
+/// scripts, read from the rendered document (or handed over by the page cache), so header and
+/// scripts always agree.
 pub async fn security_headers(State(policy): State<SecurityPolicy>, request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    let known = response.extensions_mut().remove::<ScriptHashes>();
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
     let (parts, body) = response.into_parts();
-    let (body, nonce) = if is_html && !parts.headers.contains_key(header::CONTENT_ENCODING) {
-        match axum::body::to_bytes(body, MAX_SCANNED_HTML).await {
-            Ok(bytes) => {
-                let nonce = script_nonce(&bytes);
-                (axum::body::Body::from(bytes), nonce)
-            }
-            Err(err) => {
-                tracing::error!(%err, "could not read a page to find its script nonce");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let (body, scripts) = match known {
+        Some(scripts) => (body, scripts),
+        None if is_html && !parts.headers.contains_key(header::CONTENT_ENCODING) => {
+            match axum::body::to_bytes(body, MAX_SCANNED_HTML).await {
+                Ok(bytes) => {
+                    let scripts = ScriptHashes::of_page(&bytes);
+                    (axum::body::Body::from(bytes), scripts)
+                }
+                Err(err) => {
+                    tracing::error!(%err, "could not read a page to hash its scripts");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
             }
         }
-    } else {
-        (body, None)
+        None => (body, ScriptHashes::default()),
     };
     let mut response = Response::from_parts(parts, body);
     let headers = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(nonce.as_deref(), !policy.production)) {
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(scripts.sources(), !policy.production)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -191,15 +234,6 @@ pub async fn security_headers(State(policy): State<SecurityPolicy>, request: Req
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     }
     response
-}
-
-/// The nonce on the page's first `<script nonce="…">`: Leptos puts the same one on all of them.
-fn script_nonce(html: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(html).ok()?;
-    let start = text.find(" nonce=\"")? + " nonce=\"".len();
-    let value: String =
-        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_+/=".contains(*c)).collect();
-    (!value.is_empty() && value.len() <= 128).then_some(value)
 }
 
 #[cfg(test)]
@@ -224,10 +258,18 @@ mod tests {
     }
 
     #[test]
-    fn the_nonce_is_read_from_the_pages_scripts() {
-        assert_eq!(script_nonce(b"<script type=\"module\" nonce=\"abc-123_x\">").as_deref(), Some("abc-123_x"));
-        assert_eq!(script_nonce(b"<p>no scripts</p>"), None);
-        assert_eq!(script_nonce(b"<script nonce=\"\">"), None);
+    fn inline_scripts_are_named_by_their_sha256_and_external_ones_are_not() {
+        let page = br#"<script type="module" nonce="x">alert(1)</script><script src="/pkg/a.js"></script>
+            <script type="module">alert(1)</script><script>alert(2)</script>"#;
+        // echo -n 'alert(1)' | openssl dgst -sha256 -binary | base64
+        assert_eq!(
+            ScriptHashes::of_page(page).sources(),
+            [
+                "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='",
+                "'sha256-4axlHpxgDbFzJObpXPFZgZhULrEGgJiud3OwxN9unHg='"
+            ]
+        );
+        assert!(ScriptHashes::of_page(b"<p>no scripts</p>").sources().is_empty());
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {

@@ -58,6 +58,16 @@ pub async fn get_cart() -> Result<CartView, AppError> {
     current_cart().await
 }
 
+/// The header's count of units in the cart: one small query, not the whole cart.
+#[server(endpoint = "cart_count")]
+pub async fn cart_count() -> Result<i32, AppError> {
+    use crate::server::{services::cart, state::db};
+    match cart_owner(false).await? {
+        Some(owner) => cart::item_count(&db()?, &owner).await,
+        None => Ok(0),
+    }
+}
+
 /// Adds `quantity` (default 1) of a product; answers with the updated cart.
 #[server(endpoint = "add_to_cart")]
 pub async fn add_to_cart(product_id: i32, quantity: Option<i32>) -> Result<CartView, AppError> {

@@ -1,54 +1,19 @@
-//! The cart in the page: the shared cart state, "Add to cart" buttons, the header's "Cart (N)"
-//! link, the slide-out drawer and the line controls the drawer and `/cart` share.
+//! The cart in the page: "Add to cart" forms, the header's cart control (the "Cart (N)" link and
+//! the slide-out drawer), and the line controls the drawer and `/cart` share.
 //!
-//! Every control is a form posting to a server function, so it works without JavaScript (the
-//! server answers with a redirect back); once hydrated the same forms run as actions and the
-//! cart is asked for again after each one.
+//! Every control is a plain form posting to a server function, so it works without JavaScript
+//! (the server answers with a redirect back). The header's [`CartControl`] is the one island:
+//! once hydrated it takes over the page's "Add to cart" forms (marked `data-cart-form="add"`),
+//! keeps the count and opens the drawer, so a page of cards carries no per-card machinery.
 
 use crate::{
-    api::shop::{AddToCart, RemoveFromCart, UpdateCartLine, get_cart},
-    app::AuthEpoch,
+    api::shop::{AddToCart, RemoveFromCart, UpdateCartLine},
     commerce::{CartLine, CartView, MAX_LINE_QUANTITY, Totals},
-    components::forms::{capitalize, form_error},
+    components::forms::{capitalize, posted_error},
     error::AppError,
     model::Money,
 };
-use leptos::{form::ActionForm, prelude::*};
-use leptos_router::hooks::use_location;
-
-/// The cart as every component of the page sees it.
-#[derive(Clone, Copy)]
-pub struct CartState {
-    /// Bumped after every cart change, so the cart is fetched again.
-    revision: RwSignal<u32>,
-    /// Whether the drawer is open (browser only).
-    pub open: RwSignal<bool>,
-    pub cart: Resource<Result<CartView, AppError>>,
-}
-
-impl CartState {
-    /// Created once, in `App`, before anything renders.
-    pub fn provide() {
-        let auth = AuthEpoch::current();
-        let revision = RwSignal::new(0);
-        let cart = Resource::new(move || (auth.get(), revision.get()), |_| get_cart());
-        provide_context(Self { revision, open: RwSignal::new(false), cart });
-    }
-
-    pub fn get() -> Self {
-        expect_context::<Self>()
-    }
-
-    /// Fetches the cart again.
-    pub fn refresh(self) {
-        self.revision.update(|n| *n += 1);
-    }
-
-    /// Fetches the cart again every time this action completes (browser only).
-    pub fn refresh_after(self, version: RwSignal<usize>) {
-        Effect::watch(move || version.get(), move |_, _, _| self.revision.update(|n| *n += 1), false);
-    }
-}
+use leptos::{prelude::*, server_fn::ServerFn};
 
 /// Subtotal, shipping ("Free" at zero), tax and total: the cart's, the checkout's and an order's.
 #[component]
@@ -79,75 +44,88 @@ pub fn EmptyCart() -> impl IntoView {
     }
 }
 
-/// "Add to cart" on product cards and pages; opens the drawer once the line is in.
+/// "Add to cart" on product cards and pages: a static form. Without JavaScript it posts and the
+/// server redirects back (a refusal comes back in the URL and is shown here); with it, the
+/// header's [`CartControl`] sends it and opens the drawer.
 #[component]
 pub fn AddToCartButton(product_id: i32, in_stock: bool, #[prop(optional)] product_name: String) -> impl IntoView {
-    let state = CartState::get();
-    let action = ServerAction::<AddToCart>::new();
-    state.refresh_after(action.version());
-    Effect::watch(
-        move || action.version().get(),
-        move |_, _, _| {
-            if action.value().with_untracked(|result| matches!(result, Some(Ok(_)))) {
-                state.open.set(true);
-            }
-        },
-        false,
-    );
-    let error = move || action.value().with(|r| form_error(r, &[]));
+    let error = posted_error::<AddToCart>().map(|error| capitalize(&error.to_string()));
     // Cards repeat the button, so each one says which product it adds to screen readers
     // through its description, while its name stays "Add to cart".
     let described = (!product_name.is_empty()).then(|| format!("add-{product_id}-name"));
     view! {
-        <ActionForm action>
+        <form method="post" action=AddToCart::url() data-cart-form="add" data-product-id=product_id>
             <input type="hidden" name="product_id" value=product_id />
-            {described.clone().map(|id| view! { <span id=id class="visually-hidden">{product_name.clone()}</span> })}
-            <button
-                type="submit"
-                class="button add-to-cart"
-                aria-describedby=described
-                disabled=move || !in_stock || action.pending().get()
-            >
+            {described.clone().map(|id| view! { <span id=id class="visually-hidden">{product_name}</span> })}
+            <button type="submit" class="button add-to-cart" aria-describedby=described disabled=!in_stock>
                 "Add to cart"
             </button>
-            <p class="form-alert" role="alert" hidden=move || error().is_none()>
-                {error}
+            <p class="form-alert" role="alert" hidden=error.is_none()>
+                {error.clone()}
             </p>
-        </ActionForm>
+        </form>
     }
 }
 
-/// The header's cart link: `/cart` without JavaScript, the drawer with it.
-#[component]
-pub fn CartLink() -> impl IntoView {
-    let state = CartState::get();
+/// A change to one line, asked for by the drawer's controls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineChange {
+    Quantity { product_id: i32, quantity: i32 },
+    Remove { product_id: i32 },
+}
+
+/// How the drawer runs the line controls in place (the `/cart` page posts them instead).
+#[derive(Clone, Copy)]
+pub struct LiveLines {
+    pub change: Callback<LineChange>,
+    pub busy: Signal<bool>,
+    pub error: Signal<Option<String>>,
+}
+
+/// The header's cart: a link to `/cart` that, once hydrated, opens a modal `<dialog>` drawer
+/// (focus stays inside, Escape closes), and the handler of every "Add to cart" form on the page.
+/// The server renders only the count; the cart itself is fetched when the drawer opens.
+#[island]
+pub fn CartControl(count: i32) -> impl IntoView {
+    let count = RwSignal::new(count);
+    let open = RwSignal::new(false);
+    let cart = RwSignal::new(None::<Result<CartView, AppError>>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+
+    // What every cart change answers with: the whole cart, which is also the drawer's.
+    let show = move |result: Result<CartView, AppError>| match result {
+        Ok(view) => {
+            count.set(view.item_count());
+            cart.set(Some(Ok(view)));
+            error.set(None);
+        }
+        Err(failure) => error.set(Some(capitalize(&failure.to_string()))),
+    };
+    let change = Callback::new(move |change: LineChange| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = match change {
+                LineChange::Quantity { product_id, quantity } => {
+                    crate::api::shop::update_cart_line(product_id, quantity).await
+                }
+                LineChange::Remove { product_id } => crate::api::shop::remove_from_cart(product_id).await,
+            };
+            busy.set(false);
+            show(result);
+        });
+    });
     let open_drawer = move |ev: leptos::ev::MouseEvent| {
         // Let modified clicks (new tab, new window) keep their meaning.
         if !(ev.ctrl_key() || ev.meta_key() || ev.shift_key()) {
             ev.prevent_default();
-            state.open.set(true);
+            open.set(true);
+            leptos::task::spawn_local(async move { cart.set(Some(crate::api::shop::get_cart().await)) });
         }
     };
-    view! {
-        <a href="/cart" class="cart-link" on:click=open_drawer>
-            <Transition fallback=|| "Cart">
-                {move || Suspend::new(async move {
-                    let count = state.cart.await.map(|cart| cart.item_count()).unwrap_or(0);
-                    format!("Cart ({count})")
-                })}
-            </Transition>
-        </a>
-    }
-}
-
-/// The slide-out cart: a modal `<dialog>`, which keeps focus inside and closes on Escape.
-/// Its contents render only while open, so server and browser agree on the empty element.
-#[component]
-pub fn CartDrawer() -> impl IntoView {
-    let state = CartState::get();
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
-        let open = state.open.get();
+        let open = open.get();
         if let Some(dialog) = dialog.get() {
             if open && !dialog.open() {
                 let _ = dialog.show_modal();
@@ -156,53 +134,106 @@ pub fn CartDrawer() -> impl IntoView {
             }
         }
     });
-    // A navigation (the Checkout link, a product name) closes it.
-    let location = use_location();
-    Effect::watch(move || location.pathname.get(), move |_, _, _| state.open.set(false), false);
-    let close = move || state.open.set(false);
+    #[cfg(feature = "hydrate")]
+    enhance_add_to_cart_forms(move |result| {
+        let added = result.is_ok();
+        show(result);
+        if added {
+            open.set(true);
+        }
+    });
+
+    let close = move || open.set(false);
+    let live = LiveLines { change, busy: busy.into(), error: error.into() };
     view! {
+        <a href="/cart" class="cart-link" on:click=open_drawer>
+            {move || format!("Cart ({})", count.get())}
+        </a>
         <dialog node_ref=dialog class="cart-drawer" aria-labelledby="cart-drawer-title" on:close=move |_| close()>
-            <Show when=move || state.open.get()>
+            <Show when=move || open.get()>
                 <div class="cart-drawer__header">
                     <h2 id="cart-drawer-title">"Shopping cart"</h2>
                     <button type="button" class="button button--quiet" on:click=move |_| close()>"Close"</button>
                 </div>
-                <Transition fallback=|| view! { <p role="status">"Loading your cart…"</p> }>
-                    {move || Suspend::new(async move {
-                        match state.cart.await {
-                            Ok(cart) => view! { <CartContents cart /> }.into_any(),
-                            Err(error) => view! { <p class="form-alert" role="alert">{capitalize(&error.to_string())}</p> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                {move || match cart.get() {
+                    None => view! { <p role="status">"Loading your cart…"</p> }.into_any(),
+                    Some(Ok(cart)) => view! { <CartContents cart live /> }.into_any(),
+                    Some(Err(failure)) => {
+                        view! { <p class="form-alert" role="alert">{capitalize(&failure.to_string())}</p> }.into_any()
+                    }
+                }}
             </Show>
         </dialog>
     }
 }
 
-/// Lines, totals and the way to checkout: the drawer's body and the `/cart` page's.
+/// Sends the page's "Add to cart" forms with the server function instead of a page load.
+/// One listener on the window serves every card, including those "Load more" appends later.
+#[cfg(feature = "hydrate")]
+fn enhance_add_to_cart_forms(on_added: impl Fn(Result<CartView, AppError>) + Copy + 'static) {
+    use wasm_bindgen::JsCast;
+
+    let handle = window_event_listener(leptos::ev::submit, move |ev| {
+        let Some(form) = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+            return;
+        };
+        if form.get_attribute("data-cart-form").as_deref() != Some("add") {
+            return;
+        }
+        let Some(product_id) = form.get_attribute("data-product-id").and_then(|id| id.parse::<i32>().ok()) else {
+            return;
+        };
+        ev.prevent_default();
+        let button = form.query_selector("button").ok().flatten();
+        let alert = form.query_selector(".form-alert").ok().flatten();
+        if let Some(button) = &button {
+            let _ = button.set_attribute("disabled", "");
+        }
+        leptos::task::spawn_local(async move {
+            let result = crate::api::shop::add_to_cart(product_id, None).await;
+            if let Some(button) = &button {
+                let _ = button.remove_attribute("disabled");
+            }
+            if let Some(alert) = &alert {
+                match &result {
+                    Ok(_) => {
+                        let _ = alert.set_attribute("hidden", "");
+                    }
+                    Err(failure) => {
+                        alert.set_text_content(Some(&capitalize(&failure.to_string())));
+                        let _ = alert.remove_attribute("hidden");
+                    }
+                }
+            }
+            on_added(result);
+        });
+    });
+    // The island lives as long as the page.
+    std::mem::forget(handle);
+}
+
+/// Lines, totals and the way to checkout: the drawer's body (`live`: changed in place) and the
+/// `/cart` page's (plain forms; a refusal comes back in the URL).
 #[component]
-pub fn CartContents(cart: CartView) -> impl IntoView {
+pub fn CartContents(cart: CartView, #[prop(optional)] live: Option<LiveLines>) -> impl IntoView {
     if cart.lines.is_empty() {
         return view! { <EmptyCart /> }.into_any();
     }
-    let state = CartState::get();
-    let update = ServerAction::<UpdateCartLine>::new();
-    let remove = ServerAction::<RemoveFromCart>::new();
-    state.refresh_after(update.version());
-    state.refresh_after(remove.version());
-    let error =
-        move || update.value().with(|r| form_error(r, &[])).or_else(|| remove.value().with(|r| form_error(r, &[])));
+    let posted = posted_error::<UpdateCartLine>()
+        .or_else(posted_error::<RemoveFromCart>)
+        .map(|error| capitalize(&error.to_string()));
+    let error = Signal::derive(move || live.map_or_else(|| posted.clone(), |live| live.error.get()));
+    let busy = Signal::derive(move || live.is_some_and(|live| live.busy.get()));
     let currency = cart.currency.clone();
     let short = cart.has_short_lines();
     view! {
         <div class="cart">
-            <p class="form-alert" role="alert" hidden=move || error().is_none()>{error}</p>
+            <p class="form-alert" role="alert" hidden=move || error.with(Option::is_none)>{error}</p>
             <ul class="cart__lines">
                 {cart
                     .lines
                     .into_iter()
-                    .map(|line| view! { <CartLineItem line currency=currency.clone() update remove /> })
+                    .map(|line| view! { <CartLineItem line currency=currency.clone() live busy /> })
                     .collect_view()}
             </ul>
             {short.then(|| view! {
@@ -217,19 +248,38 @@ pub fn CartContents(cart: CartView) -> impl IntoView {
     .into_any()
 }
 
+/// One line control: a plain POST form, sent in place when the drawer runs it.
 #[component]
-fn CartLineItem(
-    line: CartLine,
-    currency: String,
-    update: ServerAction<UpdateCartLine>,
-    remove: ServerAction<RemoveFromCart>,
-) -> impl IntoView {
+fn LineForm(action: &'static str, change: LineChange, live: Option<LiveLines>, children: Children) -> impl IntoView {
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if let Some(live) = live {
+            ev.prevent_default();
+            live.change.run(change);
+        }
+    };
+    let (product_id, quantity) = match change {
+        LineChange::Quantity { product_id, quantity } => (product_id, Some(quantity)),
+        LineChange::Remove { product_id } => (product_id, None),
+    };
+    view! {
+        <form method="post" action=action on:submit=on_submit>
+            <input type="hidden" name="product_id" value=product_id />
+            {quantity.map(|quantity| view! { <input type="hidden" name="quantity" value=quantity /> })}
+            {children()}
+        </form>
+    }
+}
+
+#[component]
+fn CartLineItem(line: CartLine, currency: String, live: Option<LiveLines>, busy: Signal<bool>) -> impl IntoView {
     let most = line.stock.clamp(1, MAX_LINE_QUANTITY);
-    let busy = move || update.pending().get() || remove.pending().get();
     let quantity = line.quantity;
     let short = line.is_short();
+    let product_id = line.product_id;
     // A line above the stock steps straight down to what is left.
     let lower = (quantity - 1).min(line.stock).max(1);
+    let cannot_lower = Signal::derive(move || quantity <= 1 || busy.get());
+    let cannot_raise = Signal::derive(move || quantity >= most || busy.get());
     view! {
         <li class="cart-line" class:cart-line--short=short>
             <img class="cart-line__image" src=line.image_path alt="" width="64" height="64" loading="lazy" />
@@ -243,25 +293,18 @@ fn CartLineItem(
                 })}
             </div>
             <div class="cart-line__quantity" role="group" aria-label=format!("Quantity of {}", line.name)>
-                <ActionForm action=update>
-                    <input type="hidden" name="product_id" value=line.product_id />
-                    <input type="hidden" name="quantity" value=lower />
-                    <button type="submit" class="quantity-button" aria-label="Decrease quantity"
-                        disabled={move || quantity <= 1 || busy()}>"−"</button>
-                </ActionForm>
+                <LineForm action=UpdateCartLine::url() change=LineChange::Quantity { product_id, quantity: lower } live>
+                    <button type="submit" class="quantity-button" aria-label="Decrease quantity" disabled=cannot_lower>"−"</button>
+                </LineForm>
                 <span class="cart-line__count" aria-label=format!("{quantity} in cart")>{quantity}</span>
-                <ActionForm action=update>
-                    <input type="hidden" name="product_id" value=line.product_id />
-                    <input type="hidden" name="quantity" value=quantity + 1 />
-                    <button type="submit" class="quantity-button" aria-label="Increase quantity"
-                        disabled={move || quantity >= most || busy()}>"+"</button>
-                </ActionForm>
+                <LineForm action=UpdateCartLine::url() change=LineChange::Quantity { product_id, quantity: quantity + 1 } live>
+                    <button type="submit" class="quantity-button" aria-label="Increase quantity" disabled=cannot_raise>"+"</button>
+                </LineForm>
             </div>
             <p class="cart-line__total">{Money::format(line.line_total_cents, &currency)}</p>
-            <ActionForm action=remove>
-                <input type="hidden" name="product_id" value=line.product_id />
+            <LineForm action=RemoveFromCart::url() change=LineChange::Remove { product_id } live>
                 <button type="submit" class="link-button" disabled=busy>"Remove"</button>
-            </ActionForm>
+            </LineForm>
         </li>
     }
 }

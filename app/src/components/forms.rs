@@ -5,7 +5,9 @@
 //! page after a failed POST with the error in the URL, so the same markup shows it.
 
 use crate::error::AppError;
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
+#[cfg(feature = "ssr")]
+use leptos::{server::ServerActionError, server_fn::error::ServerFnUrlError};
 
 /// The message for `field` in the last result, if that result failed on it.
 pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option<String> {
@@ -22,6 +24,21 @@ pub fn form_error<T>(result: &Option<Result<T, AppError>>, fields: &[&str]) -> O
         Some(Err(error)) => Some(capitalize(&error.to_string())),
         _ => None,
     }
+}
+
+/// The refusal a plain (no-JavaScript) post to `S` came back with: Leptos redirects back with it
+/// in the URL. A cheap context read, for forms that need no action of their own.
+/// In the browser (a card "Load more" appends) there is never one, and the decoder stays out of
+/// the islands' bundle.
+pub fn posted_error<S: ServerFn<Error = AppError>>() -> Option<AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<ServerActionError>()
+            .filter(|posted| posted.path() == S::PATH)
+            .map(|posted| ServerFnUrlError::<AppError>::decode_err(posted.err()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 pub fn capitalize(text: &str) -> String {

@@ -1,17 +1,14 @@
 //! Page guards. The server functions behind a page enforce access on their own
 //! (`require_user`, `require_admin`); these decide what the page shows and answers instead.
 
-use crate::{
-    api::accounts::get_current_user, app::AuthEpoch, components::error_notice::ErrorNotice, pages::not_found::NotFound,
-};
+use crate::{api::accounts::get_current_user, components::error_notice::ErrorNotice, pages::not_found::NotFound};
 use leptos::prelude::*;
 
 /// Renders `children` for admins only. Everyone else, signed in or not, gets the ordinary 404
 /// page: the back office does not announce itself.
 #[component]
 pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
-    let epoch = AuthEpoch::current();
-    let user = Resource::new(move || epoch.get(), |_| get_current_user());
+    let user = Resource::new(|| (), |_| get_current_user());
     let children = StoredValue::new(children);
     view! {
         <Transition fallback=|| ()>

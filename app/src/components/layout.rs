@@ -1,14 +1,20 @@
 use crate::{
-    api::accounts::{SignOut, get_current_user},
-    app::{AuthEpoch, SHOP_NAME},
-    components::{cart::CartLink, fleet_widget::FleetWidget},
-    listing::{ListingQuery, encode_query_value},
+    api::{
+        accounts::{SignOut, get_current_user},
+        monitoring::fleet_status,
+        shop::cart_count,
+    },
+    app::SHOP_NAME,
+    components::{cart::CartControl, fleet_widget::FleetWidget},
+    listing::encode_query_value,
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
 
 #[component]
 pub fn Header() -> impl IntoView {
+    // Only the count: the cart itself is fetched when the drawer opens.
+    let count = Resource::new(|| (), |_| cart_count());
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -25,7 +31,14 @@ pub fn Header() -> impl IntoView {
                         <li><a href="/products">"All products"</a></li>
                         <li><a href="/monitoring">"Metrics"</a></li>
                         <AccountLinks />
-                        <li><CartLink /></li>
+                        <li>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    let count = count.await.unwrap_or(0);
+                                    view! { <CartControl count /> }
+                                })}
+                            </Suspense>
+                        </li>
                     </ul>
                 </nav>
             </div>
@@ -36,10 +49,8 @@ pub fn Header() -> impl IntoView {
 /// "Sign in" for visitors; "Account" and "Sign out" for signed-in shoppers.
 #[component]
 fn AccountLinks() -> impl IntoView {
-    let epoch = AuthEpoch::current();
-    let user = Resource::new(move || epoch.get(), |_| get_current_user());
+    let user = Resource::new(|| (), |_| get_current_user());
     let sign_out = ServerAction::<SignOut>::new();
-    AuthEpoch::refresh_after(sign_out.version());
     // Signing in from a page comes back to it.
     let location = use_location();
     let sign_in_href = move || {
@@ -54,7 +65,7 @@ fn AccountLinks() -> impl IntoView {
         }
     };
     view! {
-        <Transition fallback=|| ()>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(user)) => view! {
@@ -62,57 +73,48 @@ fn AccountLinks() -> impl IntoView {
                         <li><a href="/orders">"Orders"</a></li>
                         <li><a href="/account">"Account"</a></li>
                         <li>
+                            // Not prefetched: it changes state (see the Speculation-Rules file).
                             <ActionForm action=sign_out>
-                                <button type="submit" class="link-button" disabled=move || sign_out.pending().get()>
-                                    "Sign out"
-                                </button>
+                                <button type="submit" class="link-button">"Sign out"</button>
                             </ActionForm>
                         </li>
                     }.into_any(),
                     _ => view! { <li><a href=sign_in_href>"Sign in"</a></li> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
 #[component]
 pub fn Footer() -> impl IntoView {
-    // The metrics page shows all of it already. Hidden rather than left out: the widget must be
-    // built with the page, not inside a closure run while rendering, or the server could number
-    // its resource after a slower page's nested suspense boundaries while the browser numbers it
-    // before them, and hydration would fail.
-    let location = use_location();
-    let hidden = Signal::derive(move || location.pathname.with(|path| path == "/monitoring"));
+    // The metrics page shows all of it already.
+    let on_metrics_page = use_location().pathname.with_untracked(|path| path == "/monitoring");
+    let status =
+        Resource::new(|| (), move |_| async move { if on_metrics_page { None } else { fleet_status().await.ok() } });
     view! {
         <footer class="site-footer">
-            <FleetWidget hidden />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    // The widget is a nicety: when the figures are unavailable it stays quiet.
+                    status.await.map(|status| view! { <FleetWidget status /> })
+                })}
+            </Suspense>
             <p>{SHOP_NAME} " — electronics and gadgets, served by a Rust storefront that scales itself."</p>
             <p class="site-footer__small">"Prices in US dollars, including tax where applicable."</p>
         </footer>
     }
 }
 
-/// The shop-wide search: a plain GET form to `/products`; once hydrated, it navigates
-/// client-side to the same clean URL.
+/// The shop-wide search: a plain GET form to `/products`.
 #[component]
 fn SearchForm() -> impl IntoView {
     let query = use_query_map();
-    let current = move || query.with(|q| q.get("q").unwrap_or_default());
-    let input = NodeRef::<leptos::html::Input>::new();
-    let navigate = use_navigate();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let q = input.get().map(|el| el.value()).unwrap_or_default();
-        let target =
-            ListingQuery { q: Some(q.trim().to_owned()).filter(|q| !q.is_empty()), page: 1, ..Default::default() };
-        navigate(&target.href(), Default::default());
-    };
+    let current = query.with_untracked(|q| q.get("q").unwrap_or_default());
     view! {
-        <form method="get" action="/products" class="search-form" role="search" on:submit=on_submit>
+        <form method="get" action="/products" class="search-form" role="search">
             <label class="visually-hidden" for="site-search">"Search products"</label>
             <input
-                node_ref=input
                 id="site-search"
                 type="search"
                 name="q"
@@ -120,7 +122,6 @@ fn SearchForm() -> impl IntoView {
                 maxlength="200"
                 autocomplete="off"
                 value=current
-                prop:value=current
             />
             <button type="submit" class="button button--small">"Search"</button>
         </form>

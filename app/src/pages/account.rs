@@ -6,7 +6,6 @@ use crate::{
         ChangeEmail, ChangePassword, DeleteAddress, MakeDefaultAddress, SaveAddress, SignOutDevice, UpdateProfile,
         get_profile, list_addresses, list_devices,
     },
-    app::AuthEpoch,
     components::{
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, FormStatus, SubmitButton, error_for, form_error},
@@ -29,7 +28,6 @@ pub fn AccountPage() -> impl IntoView {
     let delete_address = ServerAction::<DeleteAddress>::new();
     let make_default = ServerAction::<MakeDefaultAddress>::new();
     let sign_out_device = ServerAction::<SignOutDevice>::new();
-    AuthEpoch::refresh_after(change_email.version());
 
     let profile = Resource::new(
         move || (update_profile.version().get(), change_email.version().get(), change_password.version().get()),

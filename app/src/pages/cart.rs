@@ -4,11 +4,11 @@ use crate::{
     accounts::Address,
     api::{
         accounts::list_addresses,
-        shop::{PlaceOrder, new_checkout_key},
+        shop::{PlaceOrder, get_cart, new_checkout_key},
     },
     commerce::{CartView, PaymentMethod},
     components::{
-        cart::{CartContents, CartState, EmptyCart, TotalsList},
+        cart::{CartContents, EmptyCart, TotalsList},
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, SubmitButton, error_for, form_error},
     },
@@ -21,7 +21,7 @@ use leptos_router::components::Redirect;
 
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let state = CartState::get();
+    let cart = Resource::new(|| (), |_| get_cart());
     view! {
         <Title text="Shopping cart" />
         <Meta name="robots" content="noindex" />
@@ -29,7 +29,7 @@ pub fn CartPage() -> impl IntoView {
             <h1 id="cart-heading">"Shopping cart"</h1>
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading your cart…"</p> }>
                 {move || Suspend::new(async move {
-                    match state.cart.await {
+                    match cart.await {
                         Ok(cart) => view! { <CartContents cart /> }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
@@ -78,7 +78,7 @@ struct AddressFieldNames {
 /// `/checkout`: signed-in shoppers only (visitors sign in and come back with their cart).
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
-    let state = CartState::get();
+    let cart = Resource::new(|| (), |_| get_cart());
     let addresses = Resource::new(|| (), |_| list_addresses());
     // Made when the page renders: a repeated submit of this form is the same order.
     let key = Resource::new(|| (), |_| new_checkout_key());
@@ -89,7 +89,7 @@ pub fn CheckoutPage() -> impl IntoView {
             <h1 id="checkout-heading">"Checkout"</h1>
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading checkout…"</p> }>
                 {move || Suspend::new(async move {
-                    let (addresses, key, cart) = (addresses.await, key.await, state.cart.await);
+                    let (addresses, key, cart) = (addresses.await, key.await, cart.await);
                     match (addresses, key, cart) {
                         (Err(AppError::Unauthorized), _, _) | (_, Err(AppError::Unauthorized), _) => {
                             view! { <Redirect path="/login?next=%2Fcheckout" /> }.into_any()

@@ -58,12 +58,25 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// The grid plus "Load more products". With JavaScript, the button calls the server function
-/// and appends in place; without it, the same form asks the server for a longer page.
+/// The first page of cards, rendered once on the server, and the "Load more" island inside the
+/// same grid, so the cards it appends continue it.
 #[component]
 fn LatestProducts(first_page: ProductPage) -> impl IntoView {
-    let items = RwSignal::new(first_page.items);
-    let has_more = RwSignal::new(first_page.has_more);
+    let shown = first_page.items.len() as i64;
+    view! {
+        <div class="product-grid">
+            {first_page.items.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
+            <LoadMore shown has_more=first_page.has_more />
+        </div>
+    }
+}
+
+/// "Load more products". With JavaScript, the button calls the server function and appends the
+/// cards in place; without it, the same form asks the server for a longer page (`?shown=N`).
+#[island]
+fn LoadMore(shown: i64, has_more: bool) -> impl IntoView {
+    let items = RwSignal::new(Vec::<crate::model::ProductCard>::new());
+    let has_more = RwSignal::new(has_more);
     let load_error = RwSignal::new(None::<String>);
     let load_more = Action::new(move |offset: &i64| {
         let offset = *offset;
@@ -78,17 +91,13 @@ fn LatestProducts(first_page: ProductPage) -> impl IntoView {
             }
         }
     });
-    let count = move || items.with(Vec::len) as i64;
+    let count = move || shown + items.with(Vec::len) as i64;
     let pending = load_more.pending();
 
     view! {
-        <div class="product-grid">
-            <For
-                each=move || items.get()
-                key=|product| product.id
-                children=move |product| view! { <ProductCard product /> }
-            />
-        </div>
+        // Appended cards are only ever added to: re-rendering the short list is cheaper in
+        // bytes than a keyed list.
+        {move || items.get().into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
         <Show when=move || has_more.get() && count() < home::MAX_SHOWN>
             <form
                 class="load-more"
@@ -105,7 +114,7 @@ fn LatestProducts(first_page: ProductPage) -> impl IntoView {
                 </button>
             </form>
         </Show>
-        {move || load_error.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
+        {move || load_error.get().map(|message| view! { <p class="notice notice--error load-more__error" role="alert">{message}</p> })}
         <p class="visually-hidden" aria-live="polite">{move || format!("Showing {} products", count())}</p>
     }
 }

@@ -1,6 +1,5 @@
 use crate::{
     api::accounts::{Register, SignIn},
-    app::AuthEpoch,
     components::{
         forms::{Field, FormAlert, SubmitButton, error_for, form_error},
         page_meta::PageMeta,
@@ -28,7 +27,6 @@ fn with_next(path: &str, next: Option<String>) -> String {
 pub fn LoginPage() -> impl IntoView {
     let next = next_param();
     let action = ServerAction::<SignIn>::new();
-    AuthEpoch::refresh_after(action.version());
     let result = action.value();
     let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
     view! {
@@ -77,7 +75,6 @@ pub fn LoginPage() -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let next = next_param();
     let action = ServerAction::<Register>::new();
-    AuthEpoch::refresh_after(action.version());
     let result = action.value();
     let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
     view! {

@@ -4,7 +4,6 @@
 
 use crate::{
     api::{accounts::get_current_user, admin::SimulatorControl, monitoring::monitoring_overview},
-    app::AuthEpoch,
     charts::{self, ChartSpec},
     components::{
         error_notice::ErrorNotice,
@@ -41,6 +40,7 @@ impl StreamStatus {
 #[component]
 pub fn MonitoringPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| monitoring_overview());
+    let user = Resource::new(|| (), |_| get_current_user());
     view! {
         <PageMeta
             title="Live metrics"
@@ -52,7 +52,11 @@ pub fn MonitoringPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the fleet's metrics…"</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
-                        Ok(overview) => view! { <Dashboard overview /> }.into_any(),
+                        Ok(overview) => {
+                            // The controls are for admins only (the server function checks again).
+                            let is_admin = matches!(user.await, Ok(Some(user)) if user.is_admin);
+                            view! { <Dashboard overview is_admin /> }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
@@ -61,8 +65,10 @@ pub fn MonitoringPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn Dashboard(overview: Overview) -> impl IntoView {
+/// The live part of the page: a lazy island, so its code (and the chart drawing behind it) loads
+/// only here.
+#[island(lazy)]
+fn Dashboard(overview: Overview, is_admin: bool) -> impl IntoView {
     let drawings = RwSignal::new(first_drawings(&overview.history));
     let history = RwSignal::new(overview.history);
     let events = RwSignal::new(overview.events);
@@ -90,7 +96,7 @@ fn Dashboard(overview: Overview) -> impl IntoView {
         </p>
         <StatusBar latest />
         <Tiles latest />
-        <AdminControls />
+        {is_admin.then(|| view! { <ControlPanel /> })}
         <div class="charts">
             {charts::dashboard()
                 .into_iter()
@@ -274,21 +280,6 @@ fn EventLog(events: RwSignal<Vec<EventView>>) -> impl IntoView {
 fn sim_clock(seconds: f64) -> String {
     let total = seconds.max(0.0) as u64;
     format!("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
-}
-
-/// The four controls, for admins only (the server function checks again).
-#[component]
-fn AdminControls() -> impl IntoView {
-    let epoch = AuthEpoch::current();
-    let user = Resource::new(move || epoch.get(), |_| get_current_user());
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let is_admin = matches!(user.await, Ok(Some(user)) if user.is_admin);
-                is_admin.then(|| view! { <ControlPanel /> })
-            })}
-        </Transition>
-    }
 }
 
 /// The simulator's four buttons; the server function checks that the caller is an admin.

@@ -5,7 +5,7 @@ use crate::{
     api::shop::{CancelOrder, get_order, list_orders},
     commerce::{AddressSnapshot, OrderDetail, OrderSummary, StatusChange},
     components::{
-        cart::{CartState, TotalsList},
+        cart::TotalsList,
         error_notice::ErrorNotice,
         forms::{FormAlert, form_error},
     },
@@ -89,14 +89,6 @@ pub fn OrderPage() -> impl IntoView {
     let number = move || params.with(|p| p.get("number").unwrap_or_default());
     let just_placed = move || query.with(|q| q.get("placed").is_some());
     let cancel = ServerAction::<CancelOrder>::new();
-    let cart = CartState::get();
-    cart.refresh_after(cancel.version());
-    // Arriving from checkout in the browser: the header still counts the cart just emptied.
-    Effect::new(move |_| {
-        if just_placed() {
-            cart.refresh();
-        }
-    });
     let order = Resource::new(move || (number(), cancel.version().get()), |(number, _)| get_order(number));
     view! {
         <Meta name="robots" content="noindex" />

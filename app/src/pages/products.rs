@@ -4,7 +4,7 @@ use crate::{
     listing::{CategoryLink, Listing, ListingQuery, SortOrder, page_links},
 };
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// `/products`: category filter, search, sort and pagination, all in the URL.
 #[component]
@@ -113,11 +113,10 @@ fn ListingResults(listing: Listing) -> impl IntoView {
     }
 }
 
-/// "Sort by": a GET form that works without JavaScript; once hydrated, choosing an option
-/// navigates straight away (back to page 1, since positions change).
-#[component]
+/// "Sort by": a GET form that works without JavaScript; once hydrated (a small island), choosing
+/// an option loads the sorted listing straight away (back to page 1, since positions change).
+#[island]
 fn SortForm(query: ListingQuery) -> impl IntoView {
-    let navigate = use_navigate();
     let selected = query.effective_sort();
     let searching = query.has_search();
     let on_change = {
@@ -125,7 +124,7 @@ fn SortForm(query: ListingQuery) -> impl IntoView {
         move |ev: leptos::ev::Event| {
             if let Some(sort) = SortOrder::from_param(&event_target_value(&ev)) {
                 let next = ListingQuery { sort: Some(sort), page: 1, ..query.clone() };
-                navigate(&next.href(), Default::default());
+                let _ = window().location().set_href(&next.href());
             }
         }
     };

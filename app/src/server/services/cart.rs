@@ -9,7 +9,7 @@ use crate::{
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 
 /// Whose cart: a signed-in user's, or a guest's by session id.
@@ -87,6 +87,19 @@ pub async fn view(db: &impl ConnectionTrait, owner: &CartOwner, rules: &PricingR
         .collect();
     let totals = rules.totals(lines.iter().map(|line| (line.unit_price_cents, line.quantity)));
     Ok(CartView { lines, totals, currency })
+}
+
+/// How many units the cart holds (the header's "Cart (N)"), without loading its lines.
+pub async fn item_count(db: &impl ConnectionTrait, owner: &CartOwner) -> Result<i32, AppError> {
+    let Some(cart) = find_cart(db, owner).await? else { return Ok(0) };
+    let total: Option<Option<i64>> = cart_item::Entity::find()
+        .select_only()
+        .column_as(cart_item::Column::Quantity.sum(), "total")
+        .filter(cart_item::Column::CartId.eq(cart.id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(total.flatten().map_or(0, |total| i32::try_from(total).unwrap_or(i32::MAX)))
 }
 
 async fn sellable_product(db: &impl ConnectionTrait, product_id: i32) -> Result<product::Model, AppError> {
