@@ -104,6 +104,22 @@ export async function adminJourney(browser: Browser, javaScript: boolean) {
   const ledger = admin.getByRole("table", { name: "Stock movements" });
   await expect(ledger.getByRole("row").filter({ hasText: "Delivery from supplier" })).toContainText("pallet 7");
 
+  // A price change reaches the next signed-out visitor at once, although the product page is
+  // served from the page cache to visitors without a session.
+  const visitor = await (await browser.newContext({ javaScriptEnabled: javaScript })).newPage();
+  await visitor.goto(`/products/${slug}`);
+  const cached = await visitor.goto(`/products/${slug}`);
+  expect(cached?.headers()["x-page-cache"]).toBe("hit");
+  await expect(visitor.locator("article.product")).toContainText("$49.90");
+  await admin.goto(editor);
+  await ready(admin, javaScript);
+  await admin.getByLabel("Price (USD)").fill("44.90");
+  await admin.getByRole("button", { name: "Save product" }).click();
+  await expect(admin.getByLabel("Price (USD)")).toHaveValue("44.90");
+  await visitor.goto(`/products/${slug}`);
+  await expect(visitor.locator("article.product")).toContainText("$44.90");
+  await visitor.context().close();
+
   // The customer's order, found by status, moved along to delivered.
   await admin.goto("/admin");
   await ready(admin, javaScript);

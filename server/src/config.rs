@@ -54,6 +54,8 @@ pub struct Settings {
     pub upload_dir: PathBuf,
     /// Requests per minute one client address may make to `/api/v1`.
     pub api_rate_per_minute: u32,
+    /// Whether signed-out visitors' public pages come from the page cache (`PAGE_CACHE`).
+    pub page_cache: bool,
 }
 
 /// Where order e-mails go: SMTP when a URL is given, else `.eml` files in `folder`.
@@ -165,6 +167,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("LEPTOS_SITE_ROOT", "target/site", "folder with the built site (pkg/, images, ...)"),
     ("LEPTOS_SITE_PKG_DIR", "pkg", "folder under the site root holding JS, wasm and CSS"),
     ("LEPTOS_OUTPUT_NAME", "cloudscale", "name of the JS/wasm/CSS bundle"),
+    ("PAGE_CACHE", "on", "on or off: serve signed-out visitors' public pages from a 2 s in-process cache"),
     ("SHUTDOWN_DRAIN_SECS", "5", "seconds a stopping replica serves on while /readyz says 503 (0-300)"),
     ("SHUTDOWN_GRACE_SECS", "30", "seconds in-flight requests get after SIGTERM (1-3600)"),
     ("SESSION_IDLE_MINUTES", "60", "a session unused this long ends (5-1440)"),
@@ -220,6 +223,11 @@ impl Settings {
             Duration::from_secs(ranged("DB_ACQUIRE_TIMEOUT_SECS", get("DB_ACQUIRE_TIMEOUT_SECS"), 5, 1..=300)?.into());
 
         let public_origin = get("PUBLIC_ORIGIN").map(|origin| parse_origin(&origin)).transpose()?;
+        let page_cache = match get("PAGE_CACHE").as_deref() {
+            None | Some("on" | "true" | "1") => true,
+            Some("off" | "false" | "0") => false,
+            Some(other) => return Err(invalid("PAGE_CACHE", other, "on or off")),
+        };
         let seed_catalog = match get("SEED_CATALOG").as_deref() {
             None | Some("true" | "1" | "yes") => true,
             Some("false" | "0" | "no") => false,
@@ -305,6 +313,7 @@ impl Settings {
         Ok(Self {
             upload_dir,
             api_rate_per_minute,
+            page_cache,
             mail,
             pricing,
             simulation,

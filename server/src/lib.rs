@@ -7,6 +7,7 @@ pub mod health;
 pub mod live;
 pub mod mail;
 pub mod middleware;
+pub mod page_cache;
 pub mod prometheus;
 pub mod security;
 pub mod seo;

@@ -4,6 +4,7 @@ use crate::{
     health::{self, Readiness, ReadyCheck},
     live, mail,
     middleware::server_fn_error_status,
+    page_cache::{self, PageCache},
     prometheus::{self, HttpMetrics, MetricsEndpoint},
     security::{self, SecurityPolicy},
     seo,
@@ -125,6 +126,7 @@ impl Application {
             simulator,
             pricing: settings.pricing,
             outbox: OutboxSignal::default(),
+            catalog: Default::default(),
         };
         let outbox_signal = state.outbox.clone();
 
@@ -138,8 +140,11 @@ impl Application {
             trusted_proxies: settings.trusted_proxies.clone().into(),
         };
         let readiness = Readiness::default();
-        let extras =
-            RouterExtras { upload_dir: settings.upload_dir.clone(), api_rate_per_minute: settings.api_rate_per_minute };
+        let extras = RouterExtras {
+            upload_dir: settings.upload_dir.clone(),
+            api_rate_per_minute: settings.api_rate_per_minute,
+            page_cache: settings.page_cache,
+        };
         Ok(Self {
             listener,
             outbox: Some((mailer, outbox_signal)),
@@ -279,6 +284,8 @@ pub struct SessionPolicy {
 pub struct RouterExtras {
     pub upload_dir: std::path::PathBuf,
     pub api_rate_per_minute: u32,
+    /// Serve signed-out visitors' public pages from the page cache.
+    pub page_cache: bool,
 }
 
 /// Every route of the shop, with its middleware. Layers run outermost-last.
@@ -303,6 +310,11 @@ pub fn router(
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
     let pkg_dir = site_root.join(state.leptos_options.site_pkg_dir.as_ref());
     let assets = |dir: std::path::PathBuf| ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    let page_cache = PageCache::new(
+        extras.page_cache,
+        if policy.production { sessions::PRODUCTION_COOKIE } else { sessions::DEVELOPMENT_COOKIE },
+        state.simulator.traffic.clone(),
+    );
     let uploads = UploadState { db: state.db.clone(), dir: extras.upload_dir.clone() };
     let api = ApiState {
         db: state.db.clone(),
@@ -320,6 +332,8 @@ pub fn router(
         .layer(axum::middleware::from_fn_with_state(tracker, sessions::track_sessions))
         .layer(auth)
         .layer(axum::middleware::from_fn_with_state(client_ips, sessions::record_client_ip))
+        // Outside the session layers: a hit loads no session and renders nothing.
+        .layer(axum::middleware::from_fn_with_state(page_cache, page_cache::serve))
         .route("/healthz", get(health::healthz))
         .route(
             "/readyz",

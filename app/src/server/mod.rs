@@ -2,6 +2,8 @@
 //! Nothing here is compiled into the browser build.
 
 pub mod auth;
+pub mod catalog_cache;
+pub mod catalog_version;
 pub mod database;
 pub mod entities;
 pub mod hashing;

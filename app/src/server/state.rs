@@ -1,7 +1,7 @@
 use crate::{
     commerce::PricingRules,
     error::AppError,
-    server::{monitoring::SimulatorHandle, password::PasswordHasher},
+    server::{catalog_cache::CatalogCache, monitoring::SimulatorHandle, password::PasswordHasher},
 };
 use axum::extract::FromRef;
 use leptos::prelude::*;
@@ -23,6 +23,8 @@ pub struct AppState {
     pub pricing: PricingRules,
     /// Wakes the e-mail worker when an order adds to the outbox.
     pub outbox: OutboxSignal,
+    /// The storefront's catalog reads, kept in memory (never read by carts or checkout).
+    pub catalog: CatalogCache,
 }
 
 /// A nudge for the outbox worker, which otherwise polls.
@@ -42,6 +44,10 @@ pub fn app_state() -> Result<AppState, AppError> {
 /// The database handle for the current server function or render.
 pub fn db() -> Result<DatabaseConnection, AppError> {
     app_state().map(|state| state.db)
+}
+
+pub fn catalog_cache() -> Result<CatalogCache, AppError> {
+    app_state().map(|state| state.catalog)
 }
 
 pub fn hasher() -> Result<PasswordHasher, AppError> {

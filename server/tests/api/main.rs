@@ -8,6 +8,7 @@ mod catalog;
 mod catalog_api;
 mod health;
 mod monitoring;
+mod page_cache;
 mod pages;
 mod security;
 mod server_functions;

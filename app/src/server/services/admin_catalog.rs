@@ -219,6 +219,7 @@ pub async fn create(db: &DatabaseConnection, admin_id: i32, draft: &ProductDraft
     let cause = stock::Cause { note: "Stock when the product was created", order_id: None, user_id: Some(admin_id) };
     stock::record(&txn, inserted.id, draft.initial_stock, StockReason::Initial, cause).await?;
     txn.commit().await?;
+    crate::server::catalog_version::bump();
     tracing::info!(admin_id, product_id = inserted.id, sku = %inserted.sku, "product created");
     Ok(inserted.id)
 }
@@ -247,6 +248,7 @@ pub async fn update(db: &DatabaseConnection, admin_id: i32, id: i32, draft: &Pro
     row.updated_at = Set(Utc::now());
     row.update(&txn).await.map_err(clash_or)?;
     txn.commit().await?;
+    crate::server::catalog_version::bump();
     tracing::info!(admin_id, product_id = id, "product updated");
     Ok(())
 }
@@ -264,6 +266,7 @@ pub async fn archive(db: &DatabaseConnection, admin_id: i32, id: i32) -> Result<
     if changed.rows_affected == 0 {
         return Err(AppError::not_found("That product"));
     }
+    crate::server::catalog_version::bump();
     let on_orders = order_item::Entity::find().filter(order_item::Column::ProductId.eq(id)).count(db).await?;
     tracing::info!(admin_id, product_id = id, on_orders, "product archived");
     Ok(())
@@ -289,6 +292,7 @@ pub async fn set_image(
     if changed.rows_affected == 0 {
         return Err(AppError::not_found("That product"));
     }
+    crate::server::catalog_version::bump();
     Ok(())
 }
 

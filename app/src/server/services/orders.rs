@@ -258,6 +258,7 @@ pub async fn place_order(
         cart_item::Entity::delete_many().filter(cart_item::Column::CartId.eq(cart.id)).exec(&txn).await?;
     }
     txn.commit().await?;
+    crate::server::catalog_version::bump();
     Ok(number)
 }
 
@@ -385,6 +386,7 @@ pub async fn cancel(db: &DatabaseConnection, viewer: Viewer, number: &str) -> Re
     }
     cancel_and_restock(&txn, &row, status, viewer.user_id, "Cancelled by the customer; stock returned").await?;
     txn.commit().await?;
+    crate::server::catalog_version::bump();
     Ok(())
 }
 
@@ -564,6 +566,7 @@ pub async fn transition(
         record_status(&txn, row.id, target, &note).await?;
     }
     txn.commit().await?;
+    crate::server::catalog_version::bump();
     tracing::info!(admin_id, order = number, to = target.as_str(), "order status changed");
     Ok(())
 }

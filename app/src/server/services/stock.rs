@@ -120,6 +120,7 @@ pub async fn adjust(
         .map(|product| product.stock)
         .ok_or_else(|| AppError::not_found("That product"))?;
     txn.commit().await?;
+    crate::server::catalog_version::bump();
     tracing::info!(
         admin_id,
         product_id,

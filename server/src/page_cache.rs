@@ -1,0 +1,330 @@
+//! The anonymous page cache: public pages rendered once and served to every signed-out visitor
+//! for up to [`PAGE_TTL`].
+//!
+//! Only a GET or HEAD without the session cookie, for a page that is the same for every
+//! signed-out visitor ([`cache_key`]), is answered from it; only a 200 HTML render that sets no
+//! cookie is stored. An entry is dropped when it is older than [`PAGE_TTL`] or when the catalog
+//! changed after its render started (`catalog_version`), so a change shows at once on this
+//! replica and within two seconds on the others, and the footer's fleet figures are at most two
+//! seconds old. Per-response headers (request id, security headers, `Connection: close` while
+//! draining) are added by the layers outside this one; the CSP names the page's inline scripts
+//! by hash ([`crate::security`]), so it is valid for every visitor of a stored page.
+
+use crate::security::ScriptHashes;
+use app::server::{catalog_version, monitoring::TrafficMeter};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use bytes::Bytes;
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+    time::{Duration, Instant},
+};
+
+/// How long a stored page is served.
+pub const PAGE_TTL: Duration = Duration::from_secs(2);
+/// Pages kept at most; beyond this the oldest half is dropped.
+const MAX_ENTRIES: usize = 4096;
+/// A rendered page bigger than this is not stored.
+const MAX_BODY: usize = 1024 * 1024;
+/// Whether a response came from the cache, for tests and curious operators.
+pub const CACHE_HEADER: &str = "x-page-cache";
+
+/// The public pages and the query parameters each one reads; any other parameter (Leptos's
+/// no-JavaScript `__err`/`__path` among them) passes the request by.
+fn known_parameters(path: &str) -> Option<&'static [&'static str]> {
+    match path {
+        "/" => Some(&["shown"]),
+        "/products" => Some(&["category", "q", "sort", "page"]),
+        "/monitoring" => Some(&[]),
+        "/login" | "/register" => Some(&["next"]),
+        _ => {
+            let slug = path.strip_prefix("/products/")?;
+            (!slug.is_empty() && !slug.contains('/')).then_some(&[])
+        }
+    }
+}
+
+/// The cache key of a request, or `None` when it must be rendered: not GET/HEAD, a session
+/// cookie, a path that is not public, or a query parameter the page does not know (or given
+/// twice). Known parameters are sorted, so `?b=1&a=2` and `?a=2&b=1` share an entry.
+pub fn cache_key(
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    cookie: &str,
+) -> Option<String> {
+    if method != Method::GET && method != Method::HEAD {
+        return None;
+    }
+    if has_cookie(headers, cookie) {
+        return None;
+    }
+    let known = known_parameters(path)?;
+    let mut pairs: Vec<&str> = query.unwrap_or_default().split('&').filter(|pair| !pair.is_empty()).collect();
+    for pair in &pairs {
+        let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
+        if !known.contains(&name) {
+            return None;
+        }
+    }
+    pairs.sort_unstable();
+    let names = || pairs.iter().map(|pair| pair.split_once('=').map_or(*pair, |(name, _)| name));
+    if names().zip(names().skip(1)).any(|(a, b)| a == b) {
+        return None;
+    }
+    Some(if pairs.is_empty() { path.to_owned() } else { format!("{path}?{}", pairs.join("&")) })
+}
+
+fn has_cookie(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.split(';').any(|pair| pair.trim().split_once('=').is_some_and(|(cookie, _)| cookie == name)))
+}
+
+/// One stored page.
+struct Entry {
+    stored_at: Instant,
+    /// The catalog version read before the render started.
+    version: u64,
+    content_type: HeaderValue,
+    body: Bytes,
+    /// The same body compressed once, at store time.
+    brotli: Option<Bytes>,
+    scripts: ScriptHashes,
+}
+
+impl Entry {
+    fn is_fresh(&self, now: Instant, version: u64) -> bool {
+        self.version == version && now.saturating_duration_since(self.stored_at) < PAGE_TTL
+    }
+}
+
+/// The cache's handle: cheap to clone; `enabled: false` passes everything by.
+#[derive(Clone)]
+pub struct PageCache {
+    entries: Option<Arc<RwLock<HashMap<String, Arc<Entry>>>>>,
+    session_cookie: &'static str,
+    traffic: TrafficMeter,
+}
+
+impl PageCache {
+    pub fn new(enabled: bool, session_cookie: &'static str, traffic: TrafficMeter) -> Self {
+        Self { entries: enabled.then(Default::default), session_cookie, traffic }
+    }
+
+    fn lookup(&self, key: &str, now: Instant, version: u64) -> Option<Arc<Entry>> {
+        let entries = self.entries.as_ref()?.read().ok()?;
+        entries.get(key).filter(|entry| entry.is_fresh(now, version)).cloned()
+    }
+
+    fn store(&self, key: String, entry: Entry) {
+        let Some(entries) = &self.entries else { return };
+        let Ok(mut entries) = entries.write() else { return };
+        if entries.len() >= MAX_ENTRIES {
+            let now = Instant::now();
+            entries.retain(|_, kept| now.saturating_duration_since(kept.stored_at) < PAGE_TTL);
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(key, Arc::new(entry));
+    }
+}
+
+/// The middleware: answers from the cache, or renders and stores.
+pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+    if cache.entries.is_none() {
+        return next.run(request).await;
+    }
+    let Some(key) = cache_key(
+        request.method(),
+        request.uri().path(),
+        request.uri().query(),
+        request.headers(),
+        cache.session_cookie,
+    ) else {
+        return next.run(request).await;
+    };
+    let version = catalog_version::current();
+    if let Some(entry) = cache.lookup(&key, Instant::now(), version) {
+        // A hit is still traffic for the simulator (and `/metrics`, counted outside).
+        cache.traffic.record_request();
+        return answer(&entry, request.method() == Method::HEAD, accepts_brotli(request.headers()));
+    }
+    let head = request.method() == Method::HEAD;
+    let response = next.run(request).await;
+    if head || !storable(&response) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(%err, "could not read a rendered page for the page cache");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let content_type =
+        parts.headers.get(header::CONTENT_TYPE).cloned().unwrap_or(HeaderValue::from_static("text/html"));
+    let scripts = ScriptHashes::of_page(&body);
+    let entry = Entry { stored_at: Instant::now(), version, content_type, brotli: compress(&body), body, scripts };
+    let mut response = Response::from_parts(parts, Body::from(entry.body.clone()));
+    response.extensions_mut().insert(entry.scripts.clone());
+    response.headers_mut().insert(CACHE_HEADER, HeaderValue::from_static("miss"));
+    cache.store(key, entry);
+    response
+}
+
+/// A 200 HTML page that sets no cookie and whose length is known to fit.
+fn storable(response: &Response) -> bool {
+    let headers = response.headers();
+    response.status() == StatusCode::OK
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers.contains_key(header::CONTENT_ENCODING)
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/html"))
+}
+
+fn accepts_brotli(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|value| value.to_str().ok()).any(|value| {
+        value.split(',').any(|coding| {
+            let mut parts = coding.trim().split(';');
+            parts.next().is_some_and(|name| name.trim() == "br")
+                && !parts.any(|param| param.trim().replace(' ', "") == "q=0")
+        })
+    })
+}
+
+fn compress(body: &[u8]) -> Option<Bytes> {
+    let params = brotli::enc::BrotliEncoderParams { quality: 5, ..Default::default() };
+    let mut out = Vec::with_capacity(body.len() / 4);
+    brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
+    Some(out.into())
+}
+
+fn answer(entry: &Entry, head: bool, brotli: bool) -> Response {
+    let (body, encoded) = match (&entry.brotli, brotli) {
+        (Some(compressed), true) => (compressed.clone(), true),
+        _ => (entry.body.clone(), false),
+    };
+    let length = body.len();
+    let mut response = if head { Response::new(Body::empty()) } else { Response::new(Body::from(body)) };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, entry.content_type.clone());
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(CACHE_HEADER, HeaderValue::from_static("hit"));
+    if encoded {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+    }
+    response.extensions_mut().insert(entry.scripts.clone());
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COOKIE: &str = "session";
+
+    fn key(path: &str, query: Option<&str>) -> Option<String> {
+        cache_key(&Method::GET, path, query, &HeaderMap::new(), COOKIE)
+    }
+
+    #[test]
+    fn public_pages_are_keyed_on_their_path_and_sorted_known_parameters() {
+        assert_eq!(key("/", None).as_deref(), Some("/"));
+        assert_eq!(key("/", Some("shown=24")).as_deref(), Some("/?shown=24"));
+        assert_eq!(
+            key("/products", Some("sort=price-asc&category=audio")).as_deref(),
+            Some("/products?category=audio&sort=price-asc")
+        );
+        assert_eq!(key("/products/skyline-mini-drone", None).as_deref(), Some("/products/skyline-mini-drone"));
+        assert_eq!(key("/monitoring", None).as_deref(), Some("/monitoring"));
+        assert_eq!(key("/login", Some("next=%2Fcheckout")).as_deref(), Some("/login?next=%2Fcheckout"));
+    }
+
+    #[test]
+    fn unknown_repeated_or_form_error_parameters_bypass_the_cache() {
+        assert_eq!(key("/", Some("utm_source=mail")), None);
+        assert_eq!(key("/products", Some("page=1&page=2")), None);
+        assert_eq!(key("/login", Some("__path=%2Fapi%2Fsign_in&__err=x")), None);
+        assert_eq!(key("/products/skyline-mini-drone", Some("shown=2")), None);
+    }
+
+    #[test]
+    fn personal_and_unknown_pages_are_never_cached() {
+        for path in
+            ["/cart", "/checkout", "/account", "/orders", "/orders/CS-000001", "/admin", "/products/a/b", "/nope"]
+        {
+            assert_eq!(key(path, None), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_session_cookie_or_a_write_method_bypasses_the_cache() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("theme=dark; session=abc"));
+        assert_eq!(cache_key(&Method::GET, "/", None, &headers, COOKIE), None);
+        let mut other = HeaderMap::new();
+        other.insert(header::COOKIE, HeaderValue::from_static("sessionx=1; theme=dark"));
+        assert_eq!(cache_key(&Method::GET, "/", None, &other, COOKIE).as_deref(), Some("/"));
+        assert_eq!(cache_key(&Method::HEAD, "/", None, &HeaderMap::new(), COOKIE).as_deref(), Some("/"));
+        assert_eq!(cache_key(&Method::POST, "/", None, &HeaderMap::new(), COOKIE), None);
+    }
+
+    fn entry(stored_at: Instant, version: u64) -> Entry {
+        Entry {
+            stored_at,
+            version,
+            content_type: HeaderValue::from_static("text/html"),
+            body: Bytes::from_static(b"<p>hi</p>"),
+            brotli: None,
+            scripts: ScriptHashes::of_page(b""),
+        }
+    }
+
+    #[test]
+    fn an_entry_expires_after_the_ttl_or_when_the_catalog_changes() {
+        let stored = Instant::now();
+        let stored_entry = entry(stored, 7);
+        assert!(stored_entry.is_fresh(stored + Duration::from_millis(1_999), 7));
+        assert!(!stored_entry.is_fresh(stored + PAGE_TTL, 7));
+        assert!(!stored_entry.is_fresh(stored, 8));
+    }
+
+    #[test]
+    fn brotli_is_served_only_to_clients_that_accept_it() {
+        let accepts = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+            accepts_brotli(&headers)
+        };
+        assert!(accepts("gzip, deflate, br"));
+        assert!(accepts("br;q=0.5"));
+        assert!(!accepts("br;q=0"));
+        assert!(!accepts("gzip, brotli"));
+        assert!(!accepts_brotli(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_stored_page_compresses_and_decompresses_to_the_same_bytes() {
+        let page = "<html><body>".to_owned() + &"<p>gadgets</p>".repeat(200) + "</body></html>";
+        let compressed = compress(page.as_bytes()).unwrap();
+        assert!(compressed.len() < page.len() / 4);
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &compressed[..], &mut out).unwrap();
+        assert_eq!(out, page.as_bytes());
+    }
+}
