@@ -4,13 +4,43 @@
 
 use crate::metrics::Snapshot;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// How often the widget refreshes in the browser.
 #[cfg(feature = "hydrate")]
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// What the widget shows: a few numbers, so the island's props stay small in every page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FleetSummary {
+    /// "healthy", "scaling" or "healing".
+    pub state: String,
+    pub in_service: u32,
+    pub desired: u32,
+    /// Whole percent.
+    pub cpu_percent: u32,
+}
+
+impl From<&Snapshot> for FleetSummary {
+    fn from(s: &Snapshot) -> Self {
+        let state = if s.fleet.unhealthy > 0 {
+            "healing"
+        } else if s.fleet.pending > 0 || s.fleet.terminating > 0 {
+            "scaling"
+        } else {
+            "healthy"
+        };
+        Self {
+            state: state.to_owned(),
+            in_service: s.fleet.in_service,
+            desired: s.fleet.desired,
+            cpu_percent: s.cpu_percent.clamp(0.0, 1000.0).round() as u32,
+        }
+    }
+}
+
 #[island]
-pub fn FleetWidget(status: Snapshot) -> impl IntoView {
+pub fn FleetWidget(status: FleetSummary) -> impl IntoView {
     let status = RwSignal::new(status);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
@@ -19,7 +49,7 @@ pub fn FleetWidget(status: Snapshot) -> impl IntoView {
                 leptos::task::spawn_local(async move {
                     // A failed refresh keeps the last figures.
                     if let Ok(latest) = crate::api::monitoring::fleet_status().await {
-                        status.set(latest);
+                        status.set(FleetSummary::from(&latest));
                     }
                 })
             },
@@ -28,31 +58,15 @@ pub fn FleetWidget(status: Snapshot) -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let figures = move || {
-        status.with(|s| {
-            let state = if s.fleet.unhealthy > 0 {
-                "healing"
-            } else if s.fleet.pending > 0 || s.fleet.terminating > 0 {
-                "scaling"
-            } else {
-                "healthy"
-            };
-            (
-                state,
-                format!("{} of {} instances in service", s.fleet.in_service, s.fleet.desired),
-                format!("CPU {:.0} %", s.cpu_percent),
-            )
-        })
-    };
     view! {
         <aside class="fleet-widget" aria-labelledby="fleet-widget-title" data-testid="fleet-widget">
             <h2 id="fleet-widget-title" class="fleet-widget__title">"Our servers right now"</h2>
             <p class="fleet-widget__figures">
-                <span class="badge" data-tone=move || if figures().0 == "healthy" { "good" } else { "busy" }>
-                    {move || format!("Fleet {}", figures().0)}
+                <span class="badge" data-tone=move || status.with(|s| if s.state == "healthy" { "good" } else { "busy" })>
+                    {move || status.with(|s| format!("Fleet {}", s.state))}
                 </span>
-                <span>{move || figures().1}</span>
-                <span>{move || figures().2}</span>
+                <span>{move || status.with(|s| format!("{} of {} instances in service", s.in_service, s.desired))}</span>
+                <span>{move || status.with(|s| format!("CPU {} %", s.cpu_percent))}</span>
             </p>
             <a href="/monitoring">"See live metrics"</a>
         </aside>

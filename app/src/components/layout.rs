@@ -5,7 +5,10 @@ use crate::{
         shop::cart_count,
     },
     app::SHOP_NAME,
-    components::{cart::CartControl, fleet_widget::FleetWidget},
+    components::{
+        cart::CartControl,
+        fleet_widget::{FleetSummary, FleetWidget},
+    },
     listing::encode_query_value,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -90,8 +93,12 @@ fn AccountLinks() -> impl IntoView {
 pub fn Footer() -> impl IntoView {
     // The metrics page shows all of it already.
     let on_metrics_page = use_location().pathname.with_untracked(|path| path == "/monitoring");
-    let status =
-        Resource::new(|| (), move |_| async move { if on_metrics_page { None } else { fleet_status().await.ok() } });
+    let status = Resource::new(
+        || (),
+        move |_| async move {
+            if on_metrics_page { None } else { fleet_status().await.ok().map(|s| FleetSummary::from(&s)) }
+        },
+    );
     view! {
         <footer class="site-footer">
             <Suspense fallback=|| ()>
