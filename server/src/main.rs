@@ -1,6 +1,10 @@
 use server::{Application, Settings, config::VARIABLES, shutdown_signal, telemetry};
 use std::process::ExitCode;
 
+// Rendering allocates many short-lived strings; see server/Cargo.toml for the A/B behind this.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn usage() -> String {
     let mut text = String::from(
         "usage: server [serve]\n       server create-admin --email EMAIL [--name NAME]\n       \
