@@ -108,10 +108,13 @@ impl Entry {
     }
 }
 
+/// The stored pages by cache key.
+type Entries = RwLock<HashMap<String, Arc<Entry>>>;
+
 /// The cache's handle: cheap to clone; `enabled: false` passes everything by.
 #[derive(Clone)]
 pub struct PageCache {
-    entries: Option<Arc<RwLock<HashMap<String, Arc<Entry>>>>>,
+    entries: Option<Arc<Entries>>,
     session_cookie: &'static str,
     traffic: TrafficMeter,
 }

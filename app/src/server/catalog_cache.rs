@@ -102,11 +102,9 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
 
-    fn counted(loads: &AtomicU32, value: u32) -> impl Future<Output = Result<u32, AppError>> + '_ {
-        async move {
-            loads.fetch_add(1, Ordering::SeqCst);
-            Ok(value)
-        }
+    async fn counted(loads: &AtomicU32, value: u32) -> Result<u32, AppError> {
+        loads.fetch_add(1, Ordering::SeqCst);
+        Ok(value)
     }
 
     #[tokio::test]
