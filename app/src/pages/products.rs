@@ -14,10 +14,10 @@ pub fn ProductsPage() -> impl IntoView {
     let listing =
         Resource::new(move || params.get(), |(category, q, sort, page)| list_products(category, q, sort, page));
     let all_categories = Resource::new(|| (), |()| categories());
-    let loading = RwSignal::new(false);
 
     view! {
-        <div class="listing" aria-busy=move || loading.get().to_string()>
+        // Rendered complete on the server (no client navigation fills it in later).
+        <div class="listing">
             <aside class="listing__sidebar">
                 // Not a heading: it would precede the page's h1; the nav is named "Categories".
                 <p class="listing__sidebar-heading" aria-hidden="true">"Categories"</p>
@@ -29,17 +29,14 @@ pub fn ProductsPage() -> impl IntoView {
                 </Suspense>
             </aside>
             <section class="listing__results">
-                <Transition
-                    fallback=|| view! { <p class="loading" role="status">"Loading products…"</p> }
-                    set_pending=loading.write_only()
-                >
+                <Suspense fallback=|| view! { <p class="loading" role="status">"Loading products…"</p> }>
                     {move || Suspend::new(async move {
                         match listing.await {
                             Ok(result) => view! { <ListingResults listing=result /> }.into_any(),
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
                     })}
-                </Transition>
+                </Suspense>
             </section>
         </div>
     }
