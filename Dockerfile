@@ -12,7 +12,8 @@ ARG RUST_VERSION=1.95.0
 ARG DEBIAN_RELEASE=bookworm
 
 FROM rust:${RUST_VERSION}-slim-${DEBIAN_RELEASE} AS builder
-# Node.js/npm install wasm-opt (npm binaryen); perl and make build the tools' vendored OpenSSL.
+# Node.js/npm install wasm-opt (npm binaryen); perl and make build the tools' vendored OpenSSL, and
+# make builds the server's jemalloc allocator (tikv-jemalloc-sys).
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends make perl pkg-config nodejs npm \
