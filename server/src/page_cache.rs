@@ -11,7 +11,10 @@
 //! by hash ([`crate::security`]), so it is valid for every visitor of a stored page.
 
 use crate::security::ScriptHashes;
-use app::server::{catalog_version, monitoring::TrafficMeter};
+use app::server::{
+    catalog_version::{self, Stamp},
+    monitoring::TrafficMeter,
+};
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -92,20 +95,13 @@ fn has_cookie(headers: &HeaderMap, name: &str) -> bool {
 
 /// One stored page.
 struct Entry {
-    stored_at: Instant,
-    /// The catalog version read before the render started.
-    version: u64,
+    /// Stored after the render, at the catalog version read before it started.
+    stamp: Stamp,
     content_type: HeaderValue,
     body: Bytes,
     /// The same body compressed once, at store time.
     brotli: Option<Bytes>,
     scripts: ScriptHashes,
-}
-
-impl Entry {
-    fn is_fresh(&self, now: Instant, version: u64) -> bool {
-        self.version == version && now.saturating_duration_since(self.stored_at) < PAGE_TTL
-    }
 }
 
 /// The stored pages by cache key.
@@ -126,7 +122,7 @@ impl PageCache {
 
     fn lookup(&self, key: &str, now: Instant, version: u64) -> Option<Arc<Entry>> {
         let entries = self.entries.as_ref()?.read().ok()?;
-        entries.get(key).filter(|entry| entry.is_fresh(now, version)).cloned()
+        entries.get(key).filter(|entry| entry.stamp.is_fresh(now, version, PAGE_TTL)).cloned()
     }
 
     fn store(&self, key: String, entry: Entry) {
@@ -134,7 +130,7 @@ impl PageCache {
         let Ok(mut entries) = entries.write() else { return };
         if entries.len() >= MAX_ENTRIES {
             let now = Instant::now();
-            entries.retain(|_, kept| now.saturating_duration_since(kept.stored_at) < PAGE_TTL);
+            entries.retain(|_, kept| now.saturating_duration_since(kept.stamp.read_at) < PAGE_TTL);
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
@@ -179,7 +175,8 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
     let content_type =
         parts.headers.get(header::CONTENT_TYPE).cloned().unwrap_or(HeaderValue::from_static("text/html"));
     let scripts = ScriptHashes::of_page(&body);
-    let entry = Entry { stored_at: Instant::now(), version, content_type, brotli: compress(&body), body, scripts };
+    let stamp = Stamp { read_at: Instant::now(), version };
+    let entry = Entry { stamp, content_type, brotli: compress(&body), body, scripts };
     let mut response = Response::from_parts(parts, Body::from(entry.body.clone()));
     response.extensions_mut().insert(entry.scripts.clone());
     response.headers_mut().insert(CACHE_HEADER, HeaderValue::from_static("miss"));
@@ -287,10 +284,9 @@ mod tests {
         assert_eq!(cache_key(&Method::POST, "/", None, &HeaderMap::new(), COOKIE), None);
     }
 
-    fn entry(stored_at: Instant, version: u64) -> Entry {
+    fn entry(read_at: Instant, version: u64) -> Entry {
         Entry {
-            stored_at,
-            version,
+            stamp: Stamp { read_at, version },
             content_type: HeaderValue::from_static("text/html"),
             body: Bytes::from_static(b"<p>hi</p>"),
             brotli: None,
@@ -299,12 +295,22 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_expires_after_the_ttl_or_when_the_catalog_changes() {
+    fn a_stored_page_is_served_until_the_ttl_or_a_catalog_change() {
+        let cache = PageCache::new(true, COOKIE, TrafficMeter::default());
         let stored = Instant::now();
-        let stored_entry = entry(stored, 7);
-        assert!(stored_entry.is_fresh(stored + Duration::from_millis(1_999), 7));
-        assert!(!stored_entry.is_fresh(stored + PAGE_TTL, 7));
-        assert!(!stored_entry.is_fresh(stored, 8));
+        cache.store("/".to_owned(), entry(stored, 7));
+        assert!(cache.lookup("/", stored + Duration::from_millis(1_999), 7).is_some());
+        assert!(cache.lookup("/", stored + PAGE_TTL, 7).is_none());
+        assert!(cache.lookup("/", stored, 8).is_none());
+        assert!(cache.lookup("/products", stored, 7).is_none());
+    }
+
+    #[test]
+    fn a_disabled_cache_stores_nothing() {
+        let cache = PageCache::new(false, COOKIE, TrafficMeter::default());
+        let stored = Instant::now();
+        cache.store("/".to_owned(), entry(stored, 7));
+        assert!(cache.lookup("/", stored, 7).is_none());
     }
 
     #[test]

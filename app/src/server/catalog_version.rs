@@ -4,7 +4,10 @@
 //! absent, so a change shows at once on this replica. Other replicas see it when their entries
 //! expire (at most `PAGE_TTL` / `DATA_TTL`, two seconds).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
 
 static VERSION: AtomicU64 = AtomicU64::new(0);
 
@@ -18,9 +21,34 @@ pub fn bump() {
     VERSION.fetch_add(1, Ordering::AcqRel);
 }
 
+/// When a cached entry was read and at which catalog version: the freshness rule both caches
+/// share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub read_at: Instant,
+    pub version: u64,
+}
+
+impl Stamp {
+    /// Fresh while no write has committed since and it is younger than `ttl`.
+    pub fn is_fresh(&self, now: Instant, version: u64, ttl: Duration) -> bool {
+        self.version == version && now.saturating_duration_since(self.read_at) < ttl
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_is_stale_after_its_ttl_or_a_newer_version() {
+        let now = Instant::now();
+        let stamp = Stamp { read_at: now, version: 3 };
+        let ttl = Duration::from_secs(2);
+        assert!(stamp.is_fresh(now + Duration::from_millis(1_999), 3, ttl));
+        assert!(!stamp.is_fresh(now + ttl, 3, ttl));
+        assert!(!stamp.is_fresh(now, 4, ttl));
+    }
 
     #[test]
     fn a_committed_write_makes_every_earlier_version_stale() {
