@@ -1,5 +1,8 @@
 use crate::{
-    components::layout::{Footer, Header},
+    components::{
+        cart::AddToCartRefusal,
+        layout::{Footer, Header},
+    },
     pages::{
         account::AccountPage,
         admin::{AdminOrderPage, AdminPage, EditProductPage, NewProductPage},
@@ -66,6 +69,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header />
             <main id="main" class="page">
+                <AddToCartRefusal />
                 // Async: the server waits for the data, so the HTML is complete without
                 // JavaScript (out-of-order streaming would leave it in <template>s).
                 <Routes fallback=NotFound>

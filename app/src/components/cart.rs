@@ -9,7 +9,7 @@
 use crate::{
     api::shop::{AddToCart, RemoveFromCart, UpdateCartLine},
     commerce::{CartLine, CartView, MAX_LINE_QUANTITY, Totals},
-    components::forms::{capitalize, posted_error},
+    components::forms::{capitalize, posted_error, posted_error_in_url},
     error::AppError,
     model::Money,
 };
@@ -45,11 +45,10 @@ pub fn EmptyCart() -> impl IntoView {
 }
 
 /// "Add to cart" on product cards and pages: a static form. Without JavaScript it posts and the
-/// server redirects back (a refusal comes back in the URL and is shown here); with it, the
-/// header's [`CartControl`] sends it and opens the drawer.
+/// server redirects back (a refusal comes back in the URL and [`AddToCartRefusal`] shows it once
+/// per page); with it, the header's [`CartControl`] sends it and opens the drawer.
 #[component]
 pub fn AddToCartButton(product_id: i32, in_stock: bool, #[prop(optional)] product_name: String) -> impl IntoView {
-    let error = posted_error::<AddToCart>().map(|error| capitalize(&error.to_string()));
     // Cards repeat the button, so each one says which product it adds to screen readers
     // through its description, while its name stays "Add to cart".
     let described = (!product_name.is_empty()).then(|| format!("add-{product_id}-name"));
@@ -60,11 +59,21 @@ pub fn AddToCartButton(product_id: i32, in_stock: bool, #[prop(optional)] produc
             <button type="submit" class="button add-to-cart" aria-describedby=described disabled=!in_stock>
                 "Add to cart"
             </button>
-            <p class="form-alert" role="alert" hidden=error.is_none()>
-                {error.clone()}
-            </p>
+            // Filled in place when the island's add is refused.
+            <p class="form-alert" role="alert" hidden></p>
         </form>
     }
+}
+
+/// Why a plain (no-JavaScript) "Add to cart" post was refused, once at the top of the page it
+/// came back to, read once from the page's URL. Reading it in every card cost a walk up the
+/// owner tree per card, and those walks are where a render can race the framework's owner
+/// clean-up (README, Known issues).
+#[component]
+pub fn AddToCartRefusal() -> impl IntoView {
+    posted_error_in_url::<AddToCart>().map(|error| {
+        view! { <p class="notice notice--error" role="alert">{capitalize(&error.to_string())}</p> }
+    })
 }
 
 /// A change to one line, asked for by the drawer's controls.

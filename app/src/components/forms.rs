@@ -41,6 +41,20 @@ pub fn posted_error<S: ServerFn<Error = AppError>>() -> Option<AppError> {
     None
 }
 
+/// The same refusal, read from the page's own URL: for a notice outside the routes, which is
+/// rendered before the router provides it as context.
+pub fn posted_error_in_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        leptos_router::hooks::use_query_map().with_untracked(|query| {
+            let (path, err) = (query.get_str("__path")?, query.get_str("__err")?);
+            (path == S::PATH).then(|| ServerFnUrlError::<AppError>::decode_err(err))
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
 pub fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()

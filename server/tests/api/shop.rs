@@ -153,3 +153,24 @@ app_test!(placing_an_order_writes_one_confirmation_email_naming_it, |app| async 
     assert!(text.contains(&format!("2 x {}", product.name)), "{text}");
     assert!(text.contains("Total: $"), "{text}");
 });
+
+app_test!(a_refused_add_without_javascript_is_explained_once_on_the_page_it_came_from, |app| async move {
+    let response = app
+        .client
+        .post(format!("{}/api/add_to_cart", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("referer", format!("{}/products", app.address))
+        .body("product_id=999999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    let back = location.strip_prefix(app.address.as_str()).unwrap_or(location).to_owned();
+    assert!(back.starts_with("/products?"), "back to the listing, with the refusal: {back}");
+    let html = app.get(&back).await.text().await.unwrap();
+    assert_eq!(html.matches("notice notice--error").count(), 1, "one explanation, not one per card: {html}");
+    assert!(html.to_lowercase().contains("not found"), "a readable reason");
+    assert!(crate::helpers::count_cards(&html) > 1, "the listing is still there");
+});
