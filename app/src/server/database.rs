@@ -31,6 +31,9 @@ pub fn sqlite_file(url: &str) -> Option<&Path> {
     (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
 }
 
+/// A pooled connection idle this long is pinged before use (firewalls and proxies drop idle ones).
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+
 /// Opens a bounded pool. SQLite gets WAL (readers beside the writer), foreign keys, a busy
 /// timeout so writers queue instead of failing, and its folder created on first start.
 pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, DbErr> {
@@ -47,6 +50,9 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         .min_connections(settings.min_connections)
         .acquire_timeout(settings.acquire_timeout)
         .connect_timeout(settings.acquire_timeout)
+        // sqlx pings a connection on every acquire by default: a second round trip for every
+        // query. Only a connection idle long enough to have been dropped is pinged.
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_PING)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
