@@ -433,3 +433,22 @@ db_test!(shoppers_filling_carts_while_others_check_out_never_meet_a_locked_datab
     assert_eq!(stock_of(&t.db, item.id).await, 1_000 - 36);
     assert_ledger_agrees(&t.db).await;
 });
+
+db_test!(the_header_count_adds_up_one_owners_lines_and_no_one_elses, |t| async move {
+    let ada = customer(&t.db, "ada@example.com").await;
+    let grace = customer(&t.db, "grace@example.com").await;
+    let a = product_with(&t.db, "aurora-wireless-headphones", 9, 1_000).await;
+    let b = product_with(&t.db, "tempo-sport-earphones", 9, 2_000).await;
+    let (account, other, guest) =
+        (CartOwner::User(ada.id), CartOwner::User(grace.id), CartOwner::Guest("guest-session-2".into()));
+    assert_eq!(cart::item_count(&t.db, &account).await.unwrap(), 0, "no cart yet");
+    cart::add(&t.db, &account, a.id, 2).await.unwrap();
+    cart::add(&t.db, &account, b.id, 3).await.unwrap();
+    cart::add(&t.db, &other, a.id, 4).await.unwrap();
+    cart::add(&t.db, &guest, b.id, 1).await.unwrap();
+    let view = cart::view(&t.db, &account, &RULES).await.unwrap();
+    assert_eq!(cart::item_count(&t.db, &account).await.unwrap(), view.item_count());
+    assert_eq!(cart::item_count(&t.db, &account).await.unwrap(), 5);
+    assert_eq!(cart::item_count(&t.db, &other).await.unwrap(), 4);
+    assert_eq!(cart::item_count(&t.db, &guest).await.unwrap(), 1);
+});

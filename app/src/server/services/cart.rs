@@ -89,13 +89,21 @@ pub async fn view(db: &impl ConnectionTrait, owner: &CartOwner, rules: &PricingR
     Ok(CartView { lines, totals, currency })
 }
 
-/// How many units the cart holds (the header's "Cart (N)"), without loading its lines.
+/// How many units the cart holds (the header's "Cart (N)"), without loading its lines: one
+/// query on every signed-in page, so the cart is found by a subquery rather than a round trip.
 pub async fn item_count(db: &impl ConnectionTrait, owner: &CartOwner) -> Result<i32, AppError> {
-    let Some(cart) = find_cart(db, owner).await? else { return Ok(0) };
+    let owners_cart = sea_orm::sea_query::Query::select()
+        .column(cart::Column::Id)
+        .from(cart::Entity)
+        .and_where(match owner {
+            CartOwner::User(id) => cart::Column::UserId.eq(*id),
+            CartOwner::Guest(key) => cart::Column::SessionKey.eq(key.as_str()),
+        })
+        .to_owned();
     let total: Option<Option<i64>> = cart_item::Entity::find()
         .select_only()
         .column_as(cart_item::Column::Quantity.sum(), "total")
-        .filter(cart_item::Column::CartId.eq(cart.id))
+        .filter(cart_item::Column::CartId.in_subquery(owners_cart))
         .into_tuple()
         .one(db)
         .await?;
