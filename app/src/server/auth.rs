@@ -8,6 +8,7 @@ use crate::{
         entities::user,
         password::PasswordHasher,
         services::accounts::{self, ROLE_ADMIN},
+        user_handoff::UserHandoff,
     },
 };
 use axum_login::{AuthUser, AuthnBackend, UserId};
@@ -71,6 +72,8 @@ pub struct Credentials {
 pub struct Backend {
     pub db: DatabaseConnection,
     pub hasher: PasswordHasher,
+    /// Shared with the session store, which reads each session's user in the same query.
+    pub users: UserHandoff,
 }
 
 impl AuthnBackend for Backend {
@@ -87,6 +90,9 @@ impl AuthnBackend for Backend {
     }
 
     async fn get_user(&self, user_id: &UserId<Self>) -> Result<Option<SessionUser>, AppError> {
+        if let Some(row) = self.users.take(*user_id, std::time::Instant::now()) {
+            return Ok(Some(row.into()));
+        }
         Ok(user::Entity::find_by_id(*user_id).one(&self.db).await?.map(SessionUser::from))
     }
 }

@@ -16,3 +16,4 @@ pub mod session_store;
 pub mod state;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod user_handoff;

@@ -1,7 +1,10 @@
 //! A tower-sessions store on the shop's own database (SQLite or PostgreSQL), so every replica
 //! sees the same sessions. The off-the-shelf sqlx stores would pull a second sqlx major.
 
-use crate::server::entities::session;
+use crate::server::{
+    entities::{session, user},
+    user_handoff::UserHandoff,
+};
 use async_trait::async_trait;
 use axum_login::tower_sessions::{
     ExpiredDeletion, SessionStore,
@@ -9,7 +12,11 @@ use axum_login::tower_sessions::{
     session::{Id, Record},
     session_store::{Error, Result},
 };
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect,
+    sea_query::OnConflict,
+};
+use std::time::Instant;
 
 /// The key axum-login keeps its sign-in data under.
 pub const AUTH_DATA_KEY: &str = "axum-login.data";
@@ -17,11 +24,19 @@ pub const AUTH_DATA_KEY: &str = "axum-login.data";
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    /// Where a signed-in session's user row goes for the auth backend (see [`UserHandoff`]).
+    users: UserHandoff,
 }
 
 impl DbSessionStore {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { db, users: UserHandoff::default() }
+    }
+
+    /// The request path's store: it reads each session with its user and hands the user to the
+    /// backend that shares `users`.
+    pub fn with_user_handoff(db: DatabaseConnection, users: UserHandoff) -> Self {
+        Self { db, users }
     }
 
     /// Ends every session of `user_id` except `keep` (after a password change, say).
@@ -89,14 +104,22 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let Some(row) = session::Entity::find_by_id(id.to_string())
+        // The session and its user (if signed in) in one round trip.
+        let signed_in_user =
+            session::Entity::belongs_to(user::Entity).from(session::Column::UserId).to(user::Column::Id).into();
+        let Some((row, user)) = session::Entity::find_by_id(id.to_string())
             .filter(session::Column::ExpiresAt.gt(now()))
+            .join(JoinType::LeftJoin, signed_in_user)
+            .select_also(user::Entity)
             .one(&self.db)
             .await
             .map_err(backend)?
         else {
             return Ok(None);
         };
+        if let Some(user) = user {
+            self.users.put(user, Instant::now());
+        }
         let data = serde_json::from_str(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
         let expiry_date =
             OffsetDateTime::from_unix_timestamp(row.expires_at).map_err(|e| Error::Decode(e.to_string()))?;
