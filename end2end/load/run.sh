@@ -12,7 +12,9 @@
 #     corrected for coordinated omission (oha --latency-correction);
 #  4. 10,000 concurrent keep-alive connections at BIG_RATE: errors, p95 and the server's peak
 #     memory;
-#  5. sign-ins per second (each one argon2id verification).
+#  5. sign-ins per second (each one argon2id verification);
+#  6. the server must then stop within its grace period: a worker thread deadlocked by the load
+#     keeps the runtime from shutting down (its stack is printed).
 # Every request must succeed: exits non-zero on any error or non-2xx answer. Throughput targets
 # are printed beside the figures, not gated (they depend on the machine).
 #
@@ -33,7 +35,7 @@ ENCODING=${ENCODING:-identity}
 PORT=${LOAD_PORT:-3200}
 PAGES=("/" "/products?category=audio" "/products/aurora-wireless-headphones")
 # One client address sends everything: the catalog API's per-address limit would answer 429.
-export API_RATE_PER_MINUTE=0 SHUTDOWN_DRAIN_SECS=0
+export API_RATE_PER_MINUTE=0 SHUTDOWN_DRAIN_SECS=0 SHUTDOWN_GRACE_SECS=${SHUTDOWN_GRACE_SECS:-5}
 OHA=${OHA:-oha}
 command -v "$OHA" >/dev/null || { echo "oha is missing: run make load-tools" >&2; exit 1; }
 
@@ -206,4 +208,20 @@ for connections in 1 8; do
   note_failures "sign-in" "$failed"
 done
 echo "(argon2 alone: cargo run --release -p app --features ssr --example password_hashing)"
+
+# A worker thread that deadlocked under the load would still let the others serve, but the
+# runtime cannot shut down with it: a stop that outlives the grace period means one is stuck.
+echo
+kill -TERM "$SERVER_PID"
+stop_started=$SECONDS
+while kill -0 "$SERVER_PID" 2>/dev/null && ((SECONDS - stop_started <= SHUTDOWN_GRACE_SECS + 5)); do sleep 0.2; done
+if kill -0 "$SERVER_PID" 2>/dev/null; then
+  echo "the server did not stop within $((SHUTDOWN_GRACE_SECS + 5)) s of SIGTERM: a worker thread is stuck" >&2
+  command -v gdb >/dev/null && gdb -p "$SERVER_PID" -batch -ex "thread apply all bt 16" 2>/dev/null | grep -E '^(Thread|#)' >&2
+  kill -9 "$SERVER_PID"
+  status=1
+else
+  echo "server stopped $((SECONDS - stop_started)) s after SIGTERM (no stuck worker)"
+fi
+SERVER_PID=
 exit $status
