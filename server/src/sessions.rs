@@ -7,7 +7,6 @@ use app::server::{
     auth::{AuthSession, Backend, ClientIp, SIGNED_IN_AT_KEY},
     services::activity::{self, Sighting},
     session_store::{AUTH_DATA_KEY, DbSessionStore},
-    user_handoff::UserHandoff,
 };
 use axum::{
     extract::{ConnectInfo, Request, State},
@@ -37,17 +36,17 @@ const ACTIVITY_INTERVAL: Duration = Duration::from_secs(60);
 /// The session key whose periodic update keeps an active session's idle expiry moving.
 const LAST_SEEN_KEY: &str = "last_seen";
 
-/// `users` is the backend's own handoff: the store reads each session with its user and leaves
+/// The store shares the backend's user handoff: it reads each session with its user and leaves
 /// the row there, so a signed-in request costs one query instead of two.
 pub fn auth_layer(
     db: DatabaseConnection,
     backend: Backend,
-    users: UserHandoff,
     settings: &SessionSettings,
     production: bool,
 ) -> AuthManagerLayer<Backend, DbSessionStore> {
     let idle = time::Duration::seconds(i64::try_from(settings.idle_timeout.as_secs()).unwrap_or(i64::MAX));
-    let sessions = SessionManagerLayer::new(DbSessionStore::with_user_handoff(db, users))
+    let store = DbSessionStore::with_user_handoff(db, backend.users.clone());
+    let sessions = SessionManagerLayer::new(store)
         .with_name(if production { PRODUCTION_COOKIE } else { DEVELOPMENT_COOKIE })
         .with_secure(production)
         .with_http_only(true)

@@ -299,9 +299,8 @@ pub fn router(
 ) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
-    let users = UserHandoff::default();
-    let backend = Backend { db: state.db.clone(), hasher: state.hasher.clone(), users: users.clone() };
-    let auth = sessions::auth_layer(state.db.clone(), backend, users, &session_policy.settings, policy.production);
+    let backend = Backend { db: state.db.clone(), hasher: state.hasher.clone(), users: UserHandoff::default() };
+    let auth = sessions::auth_layer(state.db.clone(), backend, &session_policy.settings, policy.production);
     let tracker = ActivityTracker::new(state.db.clone(), &session_policy.settings);
     let client_ips = ClientIpPolicy { trusted_proxies: session_policy.trusted_proxies.clone() };
     let http_metrics = Arc::new(HttpMetrics::default());
