@@ -9,7 +9,7 @@
 use crate::{
     api::shop::{AddToCart, RemoveFromCart, UpdateCartLine},
     commerce::{CartLine, CartView, MAX_LINE_QUANTITY, Totals},
-    components::forms::{capitalize, posted_error, posted_error_in_url},
+    components::forms::{capitalize, posted_error},
     error::AppError,
     model::Money,
 };
@@ -71,7 +71,7 @@ pub fn AddToCartButton(product_id: i32, in_stock: bool, #[prop(optional)] produc
 /// clean-up (README, Known issues).
 #[component]
 pub fn AddToCartRefusal() -> impl IntoView {
-    posted_error_in_url::<AddToCart>().map(|error| {
+    posted_error::<AddToCart>().map(|error| {
         view! { <p class="notice notice--error" role="alert">{capitalize(&error.to_string())}</p> }
     })
 }

@@ -5,9 +5,9 @@
 //! page after a failed POST with the error in the URL, so the same markup shows it.
 
 use crate::error::AppError;
-use leptos::{prelude::*, server_fn::ServerFn};
 #[cfg(feature = "ssr")]
-use leptos::{server::ServerActionError, server_fn::error::ServerFnUrlError};
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The message for `field` in the last result, if that result failed on it.
 pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option<String> {
@@ -27,23 +27,11 @@ pub fn form_error<T>(result: &Option<Result<T, AppError>>, fields: &[&str]) -> O
 }
 
 /// The refusal a plain (no-JavaScript) post to `S` came back with: Leptos redirects back with it
-/// in the URL. A cheap context read, for forms that need no action of their own.
+/// in the URL (`__path`, `__err`). Read from the URL rather than the router's context, so it also
+/// works outside the routes, which render before the router provides that context.
 /// In the browser (a card "Load more" appends) there is never one, and the decoder stays out of
 /// the islands' bundle.
 pub fn posted_error<S: ServerFn<Error = AppError>>() -> Option<AppError> {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<ServerActionError>()
-            .filter(|posted| posted.path() == S::PATH)
-            .map(|posted| ServerFnUrlError::<AppError>::decode_err(posted.err()))
-    }
-    #[cfg(not(feature = "ssr"))]
-    None
-}
-
-/// The same refusal, read from the page's own URL: for a notice outside the routes, which is
-/// rendered before the router provides it as context.
-pub fn posted_error_in_url<S: ServerFn<Error = AppError>>() -> Option<AppError> {
     #[cfg(feature = "ssr")]
     {
         leptos_router::hooks::use_query_map().with_untracked(|query| {
