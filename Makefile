@@ -132,9 +132,12 @@ api-docs-assets:
 	  echo "$(SWAGGER_UI_VERSION)" > $(API_DOCS_VENDOR)/.version; \
 	fi
 
+# The stamp takes the time the build started: a source saved during the build is newer than
+# it, so the next make builds again (touching it afterwards would hide that edit).
 $(BUILD_STAMP): $(SOURCES)
+	@mkdir -p $(@D) && touch $@.started
 	cargo leptos build --release --precompress --split
-	@touch $@
+	@mv $@.started $@
 
 # Reuses data/cloudscale.db; it is created, migrated and seeded on the first start. No load
 # balancer waits on a local run, so Ctrl-C stops at once instead of draining.
