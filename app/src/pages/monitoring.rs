@@ -176,11 +176,11 @@ fn Tiles(latest: Memo<Option<Snapshot>>) -> impl IntoView {
         <dl class="tiles">
             <div class="tile">
                 <dt>"CPU"</dt>
-                <dd data-testid="tile-cpu">{tile(|s| charts::format_value(s.cpu_percent, "%"))}</dd>
+                <dd data-testid="tile-cpu">{tile(|s| charts::ValueKind::Percent.format(s.cpu_percent))}</dd>
             </div>
             <div class="tile">
                 <dt>"p95 latency"</dt>
-                <dd data-testid="tile-latency">{tile(|s| charts::format_value(s.latency_p95_ms, "ms"))}</dd>
+                <dd data-testid="tile-latency">{tile(|s| charts::ValueKind::Milliseconds.format(s.latency_p95_ms))}</dd>
             </div>
             <div class="tile">
                 <dt>"Active users"</dt>

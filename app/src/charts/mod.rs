@@ -3,11 +3,24 @@
 //! (re-drawn from the live stream). Without plotters' `ttf` feature the server estimates text
 //! widths and the browser measures them; fixed label areas keep both layouts the same.
 
+mod axes;
+
+pub use axes::{TimeAxis, ValueAxis, ValueKind};
+
 use crate::metrics::Snapshot;
-use plotters::prelude::*;
+use plotters::{
+    coord::{
+        ranged1d::{DefaultFormatting, KeyPointHint},
+        types::RangedCoordf64,
+    },
+    prelude::*,
+};
 
 pub const WIDTH: u32 = 560;
 pub const HEIGHT: u32 = 200;
+/// Most ticks per axis: what fits 560 × 200 pixels without labels touching.
+const X_TICKS: usize = 6;
+const Y_TICKS: usize = 5;
 
 /// One line on a chart.
 pub struct Line {
@@ -24,7 +37,7 @@ pub struct Threshold {
 
 /// What one chart shows.
 pub struct ChartSpec {
-    pub unit: &'static str,
+    pub kind: ValueKind,
     pub lines: Vec<Line>,
     pub thresholds: Vec<Threshold>,
     /// A fixed top of the scale (CPU's 100 %); otherwise the data's maximum with headroom.
@@ -63,7 +76,12 @@ fn draw(spec: &ChartSpec, history: &[Snapshot], out: &mut String) -> Result<(), 
         .flat_map(|s| spec.lines.iter().map(move |line| (line.value)(s)))
         .chain(spec.thresholds.iter().map(|t| t.value))
         .fold(0.0_f64, f64::max);
-    let y_max = spec.y_max.unwrap_or_else(|| nice_ceiling(data_max * 1.15));
+    let y_axis = match spec.y_max {
+        Some(top) => ValueAxis::fixed(spec.kind, top, Y_TICKS),
+        None => ValueAxis::covering(spec.kind, data_max * 1.15, Y_TICKS),
+    };
+    let x_axis = TimeAxis::spanning(start, end, X_TICKS);
+    let y_max = y_axis.top;
 
     let mut chart = ChartBuilder::on(&root)
         .margin_top(12)
@@ -71,14 +89,11 @@ fn draw(spec: &ChartSpec, history: &[Snapshot], out: &mut String) -> Result<(), 
         .margin_left(4)
         .x_label_area_size(28)
         .y_label_area_size(52)
-        .build_cartesian_2d(start..end, 0.0..y_max)?;
-    let unit = spec.unit;
+        .build_cartesian_2d(Ticked::new(start..end, &x_axis.ticks), Ticked::new(0.0..y_max, &y_axis.ticks))?;
     chart
         .configure_mesh()
-        .x_labels(6)
-        .y_labels(5)
-        .x_label_formatter(&|t| format!("{:.0} min", t / 60.0))
-        .y_label_formatter(&|v| format_value(*v, unit))
+        .x_label_formatter(&|t| x_axis.label(*t))
+        .y_label_formatter(&|v| y_axis.label(*v))
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(229, 232, 240))
         .axis_style(RGBColor(160, 166, 180))
@@ -102,32 +117,42 @@ fn draw(spec: &ChartSpec, history: &[Snapshot], out: &mut String) -> Result<(), 
     Ok(())
 }
 
+/// A linear axis whose grid lines and labels sit at chosen ticks. (Plotters' `with_key_points`
+/// does the same but drops the value formatter that custom tick labels still require.)
+struct Ticked {
+    linear: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    fn new(range: std::ops::Range<f64>, ticks: &[f64]) -> Self {
+        Self { linear: range.into(), ticks: ticks.to_vec() }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.linear.map(value, limit)
+    }
+
+    /// The ticks are the bold lines and labels; no light lines between them.
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.linear.range()
+    }
+}
+
 /// Plotters writes a fixed width and height; dropping them lets the viewBox scale the chart to
 /// its container, and the drawing is decoration for the text summary beside it.
 fn responsive(svg: &str) -> String {
     let fixed = format!(r#"width="{WIDTH}" height="{HEIGHT}" "#);
     svg.replacen(&fixed, r#"aria-hidden="true" focusable="false" preserveAspectRatio="none" "#, 1)
-}
-
-/// A round number at or above `value`, for the top of a scale.
-pub fn nice_ceiling(value: f64) -> f64 {
-    if !value.is_finite() || value <= 1.0 {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(value.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().find(|m| m * magnitude >= value).unwrap_or(10.0);
-    step * magnitude
-}
-
-pub fn format_value(value: f64, unit: &str) -> String {
-    match unit {
-        "%" => format!("{value:.0} %"),
-        "ms" if value >= 1000.0 => format!("{:.1} s", value / 1000.0),
-        "ms" => format!("{value:.0} ms"),
-        "req/s" if value >= 1000.0 => format!("{:.1}k", value / 1000.0),
-        "" => format!("{value:.0}"),
-        _ => format!("{value:.0} {unit}"),
-    }
 }
 
 /// The monitoring page's six charts, in order, with their titles.
@@ -136,7 +161,7 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
         (
             "CPU utilisation",
             ChartSpec {
-                unit: "%",
+                kind: ValueKind::Percent,
                 lines: vec![Line { label: "Average CPU", color: BLUE, value: |s| s.cpu_percent }],
                 thresholds: vec![Threshold { value: 70.0, color: RED }, Threshold { value: 30.0, color: GREEN }],
                 y_max: Some(100.0),
@@ -145,7 +170,7 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
         (
             "Response time",
             ChartSpec {
-                unit: "ms",
+                kind: ValueKind::Milliseconds,
                 lines: vec![
                     Line { label: "p50", color: BLUE, value: |s| s.latency_p50_ms },
                     Line { label: "p95", color: ORANGE, value: |s| s.latency_p95_ms },
@@ -157,7 +182,7 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
         (
             "Active users",
             ChartSpec {
-                unit: "",
+                kind: ValueKind::Count,
                 lines: vec![Line { label: "Active users", color: PURPLE, value: |s| f64::from(s.active_users) }],
                 thresholds: vec![],
                 y_max: None,
@@ -166,7 +191,7 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
         (
             "Instances",
             ChartSpec {
-                unit: "",
+                kind: ValueKind::Count,
                 lines: vec![
                     Line { label: "In service", color: GREEN, value: |s| f64::from(s.fleet.in_service) },
                     Line { label: "Desired", color: BLUE, value: |s| f64::from(s.fleet.desired) },
@@ -178,7 +203,7 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
         (
             "Requests per second",
             ChartSpec {
-                unit: "req/s",
+                kind: ValueKind::RequestsPerSecond,
                 lines: vec![Line { label: "Requests/s", color: ORANGE, value: |s| s.requests_per_sec }],
                 thresholds: vec![],
                 y_max: None,
@@ -187,7 +212,7 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
         (
             "Kubernetes HPA view",
             ChartSpec {
-                unit: "",
+                kind: ValueKind::Count,
                 lines: vec![
                     Line { label: "Replicas", color: PURPLE, value: |s| f64::from(s.hpa.replicas) },
                     Line { label: "Recommended", color: GREY, value: |s| f64::from(s.hpa.recommended) },
@@ -202,11 +227,8 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
 /// "Average CPU 42 %, …": the latest values of a chart's lines, for its text summary.
 pub fn summary(spec: &ChartSpec, latest: Option<&Snapshot>) -> String {
     let Some(latest) = latest else { return "No data yet.".to_owned() };
-    let values: Vec<String> = spec
-        .lines
-        .iter()
-        .map(|line| format!("{} {}", line.label, format_value((line.value)(latest), spec.unit)))
-        .collect();
+    let values: Vec<String> =
+        spec.lines.iter().map(|line| format!("{} {}", line.label, spec.kind.format((line.value)(latest)))).collect();
     format!("Now: {}.", values.join(", "))
 }
 
@@ -270,11 +292,17 @@ mod tests {
     }
 
     #[test]
-    fn scales_end_on_round_numbers() {
-        assert_eq!(nice_ceiling(0.3), 1.0);
-        assert_eq!(nice_ceiling(7.2), 10.0);
-        assert_eq!(nice_ceiling(13.0), 20.0);
-        assert_eq!(nice_ceiling(230.0), 250.0);
-        assert_eq!(nice_ceiling(f64::NAN), 1.0);
+    fn axes_label_round_distinct_ticks_in_fitting_units() {
+        // Two minutes of history with one active user: the axes once read "1 min" four times
+        // and "0, 0, 1".
+        let history: Vec<Snapshot> = (0..25).map(|i| snapshot(f64::from(i) * 5.0, 40.0)).collect();
+        let (_, users) = &dashboard()[2];
+        let svg = render(users, &history);
+        let texts: Vec<&str> =
+            svg.split("<text").skip(1).filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim())).collect();
+        for expected in ["0 s", "30 s", "60 s", "90 s", "120 s", "0", "1", "2", "3", "4"] {
+            assert_eq!(texts.iter().filter(|t| **t == expected).count(), 1, "{expected} once in {texts:?}");
+        }
+        assert!(!texts.iter().any(|t| t.contains("min")), "{texts:?}");
     }
 }
