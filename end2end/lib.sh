@@ -51,3 +51,16 @@ start_release_server() {
   cat "$WORKDIR/server.log" >&2
   exit 1
 }
+
+# The admin (ADMIN_EMAIL / ADMIN_PASSWORD, bootstrapped at start) raises the stock of each product
+# id through the ledger. Usage: stock_up BASE_URL ID...
+stock_up() {
+  local base=$1 jar=$WORKDIR/admin.jar; shift
+  curl -fsS -o /dev/null -c "$jar" -b "$jar" -X POST "$base/api/sign_in" \
+    --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD"
+  local id
+  for id in "$@"; do
+    curl -fsS -o /dev/null -c "$jar" -b "$jar" -H 'Accept: application/json' -X POST "$base/api/adjust_stock" \
+      -d "product_id=$id&change=500000&reason=restock&note=end2end+suite"
+  done
+}

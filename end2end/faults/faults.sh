@@ -27,6 +27,7 @@ ADMIN_PASSWORD='a long and careful operator phrase'
 # The availability probe reads the catalog API far faster than its per-address limit allows.
 export ADMIN_EMAIL ADMIN_PASSWORD SHUTDOWN_DRAIN_SECS=0 API_RATE_PER_MINUTE=0
 source end2end/lib.sh
+source end2end/lib/invariants.sh
 
 # Whatever happens, a PostgreSQL this script stopped is started again.
 STOPPED_CLUSTER=
@@ -42,46 +43,7 @@ fail() {
   status=1
 }
 
-# sql DATABASE_URL QUERY: the first column of the first row, on either database.
-sql() {
-  case $1 in
-    postgres*) psql -qtA "$1" -c "$2" ;;
-    sqlite*)
-      python3 - "$1" "$2" <<'PY'
-import sqlite3, sys
-path = sys.argv[1].removeprefix("sqlite://").split("?")[0]
-print(sqlite3.connect(path).execute(sys.argv[2]).fetchone()[0])
-PY
-      ;;
-  esac
-}
-
 now_ms() { date +%s%3N; }
-
-# The admin raises the stock of all but the last product through the ledger (the last one stays
-# scarce and sells out under the crashes).
-stock_up() {
-  local base=$1 jar=$WORKDIR/admin.jar; shift
-  curl -fsS -o /dev/null -c "$jar" -b "$jar" -X POST "$base/api/sign_in" \
-    --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD"
-  local id
-  for id in "$@"; do
-    curl -fsS -o /dev/null -c "$jar" -b "$jar" -H 'Accept: application/json' -X POST "$base/api/adjust_stock" \
-      -d "product_id=$id&change=500000&reason=restock&note=fault+suite"
-  done
-}
-
-# These SQL checks must each count 0 rows.
-INVARIANTS=(
-  "negative stock|SELECT count(*) FROM products WHERE stock < 0"
-  "orders without items|SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)"
-  "lines whose total is not price x quantity|SELECT count(*) FROM order_items WHERE line_total_cents <> unit_price_cents * quantity OR quantity <= 0"
-  "orders whose subtotal is not the sum of lines|SELECT count(*) FROM orders o WHERE subtotal_cents <> (SELECT sum(line_total_cents) FROM order_items i WHERE i.order_id = o.id)"
-  "orders whose total is not subtotal + shipping + tax|SELECT count(*) FROM orders WHERE total_cents <> subtotal_cents + shipping_cents + tax_cents"
-  "products whose stock disagrees with the ledger|SELECT count(*) FROM products p WHERE stock <> (SELECT coalesce(sum(quantity_change), 0) FROM stock_movements m WHERE m.product_id = p.id)"
-  "orders whose sales are missing from the ledger|SELECT count(*) FROM orders o WHERE (SELECT sum(quantity) FROM order_items i WHERE i.order_id = o.id) <> -(SELECT coalesce(sum(quantity_change), 0) FROM stock_movements m WHERE m.order_id = o.id AND m.reason = 'sale')"
-  "idempotency keys used by more than one order|SELECT count(*) FROM (SELECT idempotency_key FROM orders GROUP BY idempotency_key HAVING count(*) > 1) d"
-)
 
 crash_suite() {
   local label=$1 url=$2 base="http://127.0.0.1:$PORT"
@@ -90,6 +52,7 @@ crash_suite() {
   local products aggregate=string_agg
   [[ $url == sqlite* ]] && aggregate=group_concat
   products=$(sql "$url" "SELECT $aggregate(CAST(id AS TEXT), ',') FROM (SELECT id FROM products WHERE active ORDER BY id LIMIT 4) p")
+  # All but the last product get plenty; the last stays scarce and sells out under the crashes.
   local plentiful
   IFS=, read -ra plentiful <<<"${products%,*}"
   stock_up "$base" "${plentiful[@]}"

@@ -8,11 +8,12 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 fn usage() -> String {
     let mut text = String::from(
         "usage: server [serve]\n       server create-admin --email EMAIL [--name NAME]\n       \
-         server healthcheck [--ready]\n\n\
+         server healthcheck [--ready]\n       server backup --to FILE\n\n\
          Runs the CloudScale Commerce shop. create-admin creates or promotes an admin account\n\
          (password from ADMIN_PASSWORD, or one line on standard input) and exits. healthcheck\n\
          asks the server at LEPTOS_SITE_ADDR for /healthz (or /readyz) and exits 0 when it\n\
-         answers 200, 1 otherwise: the container's HEALTHCHECK, which needs no curl.\n\n\
+         answers 200, 1 otherwise: the container's HEALTHCHECK, which needs no curl. backup\n\
+         copies the SQLite database at DATABASE_URL to FILE (a new file) while the shop runs.\n\n\
          Configuration comes from the environment:\n\n",
     );
     for (name, default, meaning) in VARIABLES {
@@ -33,6 +34,11 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        ["backup", "--to", file] => return backup(file),
+        ["backup", ..] => {
+            eprintln!("error: backup needs --to FILE\n\n{}", usage());
+            return ExitCode::from(2);
+        }
         ["healthcheck"] => return healthcheck("/healthz"),
         ["healthcheck", "--ready"] => return healthcheck("/readyz"),
         ["-h" | "--help" | "help"] => {
@@ -104,6 +110,36 @@ fn healthcheck(path: &str) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("unhealthy: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Copies the SQLite database while the shop keeps serving; reads only DATABASE_URL, so it
+/// runs beside a server whatever the rest of the configuration holds.
+fn backup(file: &str) -> ExitCode {
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| app::server::database::DatabaseSettings::DEFAULT_URL.to_owned());
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(app::server::backup::backup_sqlite(&url, std::path::Path::new(file))) {
+        Ok(report) => {
+            println!("backed up {} bytes to {}", report.bytes, report.path.display());
+            ExitCode::SUCCESS
+        }
+        Err(
+            err @ (app::server::backup::BackupError::NotSqlite | app::server::backup::BackupError::TargetExists(_)),
+        ) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
             ExitCode::FAILURE
         }
     }

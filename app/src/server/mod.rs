@@ -2,6 +2,7 @@
 //! Nothing here is compiled into the browser build.
 
 pub mod auth;
+pub mod backup;
 pub mod catalog_cache;
 pub mod catalog_version;
 pub mod database;

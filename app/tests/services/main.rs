@@ -5,6 +5,7 @@ mod accounts;
 mod activity;
 mod addresses;
 mod admin;
+mod backup;
 mod catalog;
 mod listing;
 mod orders;
