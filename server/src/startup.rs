@@ -87,6 +87,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        prometheus::mark_process_start();
         tracing::info!(database = %redact_password(&settings.database.url), "opening the database");
         let sqlite_lock = lock_sqlite_file(&settings.database.url)?;
         let db = database::connect(&settings.database).await.map_err(StartupError::Database)?;

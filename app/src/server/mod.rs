@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod backup;
+pub mod business_metrics;
 pub mod catalog_cache;
 pub mod catalog_version;
 pub mod database;

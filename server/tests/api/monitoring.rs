@@ -102,6 +102,41 @@ app_test!(prometheus_metrics_parse_and_count_requests_by_route, |app| async move
     }
 });
 
+/// A counter's value in Prometheus text, 0 when absent.
+fn counter_value(text: &str, series: &str) -> f64 {
+    text.lines().find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok()).unwrap_or(0.0)
+}
+
+app_test!(an_order_counts_in_the_business_metrics_and_the_scrape_probes_the_database, |app| async move {
+    let before = app.get("/metrics").await.text().await.unwrap();
+    let product = crate::shop::headphones(&app).await;
+    crate::shop::register(&app, "metrics.shopper@example.com").await;
+    assert_eq!(app.call("add_to_cart", &format!("product_id={}&quantity=2", product.id)).await.status(), 200);
+    let (_, key) = crate::shop::json(app.call("checkout_key", "").await).await;
+    let form = crate::shop::checkout_form(key.as_str().unwrap(), "payment_method=cash");
+    assert_eq!(app.call("place_order", &form).await.status(), 200);
+
+    let after = app.get("/metrics").await.text().await.unwrap();
+    // The counters are the process's, and other tests run beside this one: they grow by at least
+    // what this test did.
+    for (series, grew_by) in [
+        ("cloudscale_orders_placed_total", 1.0),
+        ("cloudscale_cart_additions_total", 1.0),
+        ("cloudscale_registrations_total", 1.0),
+        ("cloudscale_revenue_cents_total{currency=\"USD\"}", 2.0 * product.price_cents as f64),
+    ] {
+        let (was, now) = (counter_value(&before, series), counter_value(&after, series));
+        assert!(now >= was + grew_by, "{series}: {was} then {now}");
+    }
+    assert!(after.contains("\ncloudscale_db_up 1\n"), "{after}");
+    assert!(after.contains("\ncloudscale_db_pool_max_connections "), "{after}");
+    assert!(after.contains("cloudscale_build_info{version=\""), "{after}");
+    if cfg!(target_os = "linux") {
+        assert!(counter_value(&after, "process_resident_memory_bytes") > 1_000_000.0, "{after}");
+        assert!(after.contains("\nprocess_cpu_seconds_total "), "{after}");
+    }
+});
+
 #[tokio::test]
 async fn metrics_from_another_host_need_the_token() {
     // The test client is on loopback, so a wrong token is what proves the check runs.

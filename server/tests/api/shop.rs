@@ -6,23 +6,23 @@ use serde_json::Value;
 const PASSWORD: &str = "velvet lantern across quiet harbours";
 const SLUG: &str = "aurora-wireless-headphones";
 
-async fn headphones(app: &TestApp) -> product::Model {
+pub(crate) async fn headphones(app: &TestApp) -> product::Model {
     product::Entity::find().filter(product::Column::Slug.eq(SLUG)).one(&app.db.db).await.unwrap().unwrap()
 }
 
-async fn register(app: &TestApp, email: &str) {
+pub(crate) async fn register(app: &TestApp, email: &str) {
     let form = format!("name=Test+Shopper&email={email}&password={}", PASSWORD.replace(' ', "+"));
     let response = app.call("register", &form).await;
     assert!(response.status().is_success(), "{}", response.text().await.unwrap());
 }
 
-async fn json(response: reqwest::Response) -> (u16, Value) {
+pub(crate) async fn json(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
-fn checkout_form(key: &str, payment: &str) -> String {
+pub(crate) fn checkout_form(key: &str, payment: &str) -> String {
     let address = [
         ("kind", "shipping"),
         ("full_name", "Ada+Lovelace"),

@@ -4,6 +4,7 @@ use crate::{
     accounts::{Email, Profile, parse_name, parse_phone},
     error::AppError,
     server::{
+        business_metrics::BUSINESS,
         entities::{failed_sign_in, user},
         password::{PasswordHasher, check_password},
     },
@@ -43,7 +44,10 @@ pub async fn register(
     let password_hash = hasher.hash(password.to_owned()).await?;
     let created = new_user(&email, name, password_hash, ROLE_CUSTOMER).insert(db).await;
     match created {
-        Ok(user) => Ok(user),
+        Ok(user) => {
+            BUSINESS.registered();
+            Ok(user)
+        }
         // Two registrations racing for one email: the unique index decides.
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(taken()),
         Err(err) => Err(err.into()),
@@ -75,6 +79,7 @@ pub async fn sign_in(
                 .filter(failed_sign_in::Column::Email.eq(email.as_str()))
                 .exec(db)
                 .await?;
+            BUSINESS.signed_in(true);
             Ok(user)
         }
         _ => {
@@ -86,6 +91,7 @@ pub async fn sign_in(
             }
             .insert(db)
             .await?;
+            BUSINESS.signed_in(false);
             Err(AppError::InvalidCredentials)
         }
     }

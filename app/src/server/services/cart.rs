@@ -157,6 +157,7 @@ pub async fn add(db: &DatabaseConnection, owner: &CartOwner, product_id: i32, qu
         }
     }
     txn.commit().await?;
+    crate::server::business_metrics::BUSINESS.added_to_cart();
     Ok(())
 }
 

@@ -259,6 +259,7 @@ pub async fn place_order(
     }
     txn.commit().await?;
     crate::server::catalog_version::bump();
+    crate::server::business_metrics::BUSINESS.order_placed(placed.total_cents, &placed.currency);
     Ok(number)
 }
 
