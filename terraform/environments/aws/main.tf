@@ -43,3 +43,16 @@ module "shop" {
   db_instance_class   = var.db_instance_class
   deletion_protection = var.deletion_protection
 }
+
+# Optional: CloudFront in front of the load balancer, with /pkg/ from S3 (../../modules/static-cdn).
+module "cdn" {
+  source = "../../modules/static-cdn"
+  count  = var.cdn == null ? 0 : 1
+
+  name               = "cloudscale-${var.environment}"
+  host               = trimprefix(var.public_origin, "https://")
+  origin_domain_name = var.cdn.origin_domain_name
+  certificate_arn    = var.cdn.certificate_arn
+  log_bucket         = var.cdn.log_bucket
+  web_acl_arn        = var.cdn.web_acl_arn
+}

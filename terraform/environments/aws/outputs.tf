@@ -22,3 +22,18 @@ output "dashboard_name" {
   description = "CloudWatch dashboard."
   value       = module.shop.dashboard_name
 }
+
+output "release" {
+  description = "The image tag running now (the delivery pipeline rolls back to it)."
+  value       = var.image_tag
+}
+
+output "cdn_domain_name" {
+  description = "With the CDN, point the shop's host name here instead of the load balancer."
+  value       = one(module.cdn[*].distribution_domain_name)
+}
+
+output "static_bucket" {
+  description = "With the CDN, the delivery pipeline uploads target/site/pkg here."
+  value       = one(module.cdn[*].static_bucket)
+}

@@ -68,3 +68,14 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "cdn" {
+  description = "Serve the shop through CloudFront with /pkg/ from S3: the load balancer's own host name, a us-east-1 certificate for the shop's host, a log bucket and a WAF web ACL. null (the default) serves straight from the load balancer."
+  type = object({
+    origin_domain_name = string
+    certificate_arn    = string
+    log_bucket         = string
+    web_acl_arn        = string
+  })
+  default = null
+}

@@ -30,4 +30,10 @@ module "shop" {
   ingress_namespace  = var.ingress_namespace
   database_url       = var.database_url
   trusted_proxies    = var.trusted_proxies
+
+  metrics_token                      = var.metrics_token
+  prometheus_operator                = var.prometheus_operator
+  monitoring_namespace               = var.monitoring_namespace
+  alertmanager_pagerduty_routing_key = var.alertmanager_pagerduty_routing_key
+  alertmanager_slack_webhook_url     = var.alertmanager_slack_webhook_url
 }

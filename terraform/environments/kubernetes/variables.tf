@@ -54,3 +54,35 @@ variable "trusted_proxies" {
   type        = list(string)
   default     = ["10.0.0.0/8"]
 }
+
+variable "metrics_token" {
+  description = "Bearer token Prometheus presents on /metrics (openssl rand -hex 32)."
+  type        = string
+  sensitive   = true
+}
+
+variable "prometheus_operator" {
+  description = "The cluster runs the Prometheus operator (ServiceMonitor and PrometheusRule); false gives a plain scrape ConfigMap."
+  type        = bool
+  default     = true
+}
+
+variable "monitoring_namespace" {
+  description = "Namespace of Prometheus, Grafana and AlertManager."
+  type        = string
+  default     = "monitoring"
+}
+
+variable "alertmanager_pagerduty_routing_key" {
+  description = "PagerDuty routing key for paging alerts."
+  type        = string
+  sensitive   = true
+  default     = ""
+}
+
+variable "alertmanager_slack_webhook_url" {
+  description = "Slack webhook URL for the team channel."
+  type        = string
+  sensitive   = true
+  default     = ""
+}

@@ -161,7 +161,7 @@ resource "aws_autoscaling_group" "shop" {
   min_size                  = local.policy.min_size
   max_size                  = local.policy.max_size
   desired_capacity          = local.policy.desired_capacity
-  vpc_zone_identifier       = aws_subnet.app[*].id
+  vpc_zone_identifier       = module.network.app_subnet_ids
   target_group_arns         = [aws_lb_target_group.app.arn]
   health_check_type         = "ELB"
   health_check_grace_period = local.policy.health_check_grace_period_seconds

@@ -3,7 +3,7 @@
 
 resource "aws_db_subnet_group" "shop" {
   name       = "${var.name}-db"
-  subnet_ids = aws_subnet.db[*].id
+  subnet_ids = module.network.db_subnet_ids
   tags       = local.tags
 }
 

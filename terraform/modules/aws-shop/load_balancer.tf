@@ -6,7 +6,7 @@ resource "aws_lb" "this" {
   load_balancer_type         = "application"
   internal                   = false
   security_groups            = [aws_security_group.alb.id]
-  subnets                    = aws_subnet.public[*].id
+  subnets                    = module.network.public_subnet_ids
   drop_invalid_header_fields = true
   enable_deletion_protection = var.deletion_protection
   idle_timeout               = 60
@@ -26,7 +26,7 @@ resource "aws_lb_target_group" "app" {
   name                 = "${var.name}-app"
   port                 = 8080
   protocol             = "HTTP"
-  vpc_id               = aws_vpc.this.id
+  vpc_id               = module.network.vpc_id
   target_type          = "instance"
   # Longer than the shop's SHUTDOWN_DRAIN_SECS + SHUTDOWN_GRACE_SECS: requests in flight finish.
   deregistration_delay = 45

@@ -1,142 +1,83 @@
-# Public subnets hold the load balancer and NAT gateways; instances and the database live in
-# private subnets of their own, one per zone.
+# The VPC, from ../network: public subnets hold the load balancer and NAT gateways; instances and
+# the database live in private subnets of their own, one per zone.
 
-resource "aws_vpc" "this" {
-  cidr_block           = var.vpc_cidr
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-  tags                 = merge(local.tags, { Name = "${var.name}-vpc" })
-}
+module "network" {
+  source = "../network"
 
-# Nothing may use the default security group.
-resource "aws_default_security_group" "this" {
-  vpc_id = aws_vpc.this.id
-  tags   = merge(local.tags, { Name = "${var.name}-default-closed" })
-}
-
-resource "aws_subnet" "public" {
-  count                   = length(local.azs)
-  vpc_id                  = aws_vpc.this.id
-  availability_zone       = local.azs[count.index]
-  cidr_block              = cidrsubnet(var.vpc_cidr, 4, count.index)
-  map_public_ip_on_launch = false
-  tags                    = merge(local.tags, { Name = "${var.name}-public-${local.azs[count.index]}", Tier = "public" })
-}
-
-resource "aws_subnet" "app" {
-  count             = length(local.azs)
-  vpc_id            = aws_vpc.this.id
-  availability_zone = local.azs[count.index]
-  cidr_block        = cidrsubnet(var.vpc_cidr, 4, 4 + count.index)
-  tags              = merge(local.tags, { Name = "${var.name}-app-${local.azs[count.index]}", Tier = "app" })
-}
-
-resource "aws_subnet" "db" {
-  count             = length(local.azs)
-  vpc_id            = aws_vpc.this.id
-  availability_zone = local.azs[count.index]
-  cidr_block        = cidrsubnet(var.vpc_cidr, 4, 8 + count.index)
-  tags              = merge(local.tags, { Name = "${var.name}-db-${local.azs[count.index]}", Tier = "db" })
-}
-
-resource "aws_internet_gateway" "this" {
-  vpc_id = aws_vpc.this.id
-  tags   = merge(local.tags, { Name = "${var.name}-igw" })
-}
-
-resource "aws_route_table" "public" {
-  vpc_id = aws_vpc.this.id
-  route {
-    cidr_block = "0.0.0.0/0"
-    gateway_id = aws_internet_gateway.this.id
-  }
-  tags = merge(local.tags, { Name = "${var.name}-public" })
-}
-
-resource "aws_route_table_association" "public" {
-  count          = length(local.azs)
-  subnet_id      = aws_subnet.public[count.index].id
-  route_table_id = aws_route_table.public.id
-}
-
-# One NAT gateway per zone, so losing a zone does not cut the other's instances off ECR.
-resource "aws_eip" "nat" {
-  count  = length(local.azs)
-  domain = "vpc"
-  tags   = merge(local.tags, { Name = "${var.name}-nat-${local.azs[count.index]}" })
-}
-
-resource "aws_nat_gateway" "this" {
-  count         = length(local.azs)
-  allocation_id = aws_eip.nat[count.index].id
-  subnet_id     = aws_subnet.public[count.index].id
-  tags          = merge(local.tags, { Name = "${var.name}-nat-${local.azs[count.index]}" })
-  depends_on    = [aws_internet_gateway.this]
-}
-
-resource "aws_route_table" "private" {
-  count  = length(local.azs)
-  vpc_id = aws_vpc.this.id
-  route {
-    cidr_block     = "0.0.0.0/0"
-    nat_gateway_id = aws_nat_gateway.this[count.index].id
-  }
-  tags = merge(local.tags, { Name = "${var.name}-private-${local.azs[count.index]}" })
-}
-
-resource "aws_route_table_association" "app" {
-  count          = length(local.azs)
-  subnet_id      = aws_subnet.app[count.index].id
-  route_table_id = aws_route_table.private[count.index].id
-}
-
-resource "aws_route_table_association" "db" {
-  count          = length(local.azs)
-  subnet_id      = aws_subnet.db[count.index].id
-  route_table_id = aws_route_table.private[count.index].id
-}
-
-# Flow logs of the whole VPC, encrypted, kept for the log retention.
-resource "aws_cloudwatch_log_group" "flow_logs" {
-  name              = "/${var.name}/vpc-flow-logs"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
-  tags              = local.tags
-}
-
-resource "aws_flow_log" "this" {
-  vpc_id          = aws_vpc.this.id
-  traffic_type    = "ALL"
-  log_destination = aws_cloudwatch_log_group.flow_logs.arn
-  iam_role_arn    = aws_iam_role.flow_logs.arn
-  tags            = local.tags
-}
-
-data "aws_iam_policy_document" "flow_logs_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["vpc-flow-logs.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "flow_logs" {
-  name               = "${var.name}-flow-logs"
-  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume.json
+  name               = var.name
+  vpc_cidr           = var.vpc_cidr
+  availability_zones = local.azs
+  kms_key_arn        = aws_kms_key.this.arn
+  log_retention_days = var.log_retention_days
   tags               = local.tags
 }
 
-data "aws_iam_policy_document" "flow_logs_write" {
-  statement {
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-    resources = ["${aws_cloudwatch_log_group.flow_logs.arn}:*"]
-  }
+# The network was once part of this module: these keep existing deployments' resources in place.
+moved {
+  from = aws_vpc.this
+  to   = module.network.aws_vpc.this
 }
-
-resource "aws_iam_role_policy" "flow_logs" {
-  name   = "write-flow-logs"
-  role   = aws_iam_role.flow_logs.id
-  policy = data.aws_iam_policy_document.flow_logs_write.json
+moved {
+  from = aws_default_security_group.this
+  to   = module.network.aws_default_security_group.this
+}
+moved {
+  from = aws_subnet.public
+  to   = module.network.aws_subnet.public
+}
+moved {
+  from = aws_subnet.app
+  to   = module.network.aws_subnet.app
+}
+moved {
+  from = aws_subnet.db
+  to   = module.network.aws_subnet.db
+}
+moved {
+  from = aws_internet_gateway.this
+  to   = module.network.aws_internet_gateway.this
+}
+moved {
+  from = aws_route_table.public
+  to   = module.network.aws_route_table.public
+}
+moved {
+  from = aws_route_table_association.public
+  to   = module.network.aws_route_table_association.public
+}
+moved {
+  from = aws_eip.nat
+  to   = module.network.aws_eip.nat
+}
+moved {
+  from = aws_nat_gateway.this
+  to   = module.network.aws_nat_gateway.this
+}
+moved {
+  from = aws_route_table.private
+  to   = module.network.aws_route_table.private
+}
+moved {
+  from = aws_route_table_association.app
+  to   = module.network.aws_route_table_association.app
+}
+moved {
+  from = aws_route_table_association.db
+  to   = module.network.aws_route_table_association.db
+}
+moved {
+  from = aws_cloudwatch_log_group.flow_logs
+  to   = module.network.aws_cloudwatch_log_group.flow_logs
+}
+moved {
+  from = aws_flow_log.this
+  to   = module.network.aws_flow_log.this
+}
+moved {
+  from = aws_iam_role.flow_logs
+  to   = module.network.aws_iam_role.flow_logs
+}
+moved {
+  from = aws_iam_role_policy.flow_logs
+  to   = module.network.aws_iam_role_policy.flow_logs
 }

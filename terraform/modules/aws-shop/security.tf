@@ -46,7 +46,7 @@ resource "aws_kms_alias" "this" {
 resource "aws_security_group" "alb" {
   name        = "${var.name}-alb"
   description = "Load balancer: HTTPS (and HTTP, redirected) from the internet"
-  vpc_id      = aws_vpc.this.id
+  vpc_id      = module.network.vpc_id
   tags        = merge(local.tags, { Name = "${var.name}-alb" })
 }
 
@@ -81,7 +81,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_app" {
 resource "aws_security_group" "app" {
   name        = "${var.name}-app"
   description = "Shop instances: port 8080 from the load balancer only"
-  vpc_id      = aws_vpc.this.id
+  vpc_id      = module.network.vpc_id
   tags        = merge(local.tags, { Name = "${var.name}-app" })
 }
 
@@ -115,7 +115,7 @@ resource "aws_vpc_security_group_egress_rule" "app_to_db" {
 resource "aws_security_group" "db" {
   name        = "${var.name}-db"
   description = "PostgreSQL: port 5432 from the shop instances only"
-  vpc_id      = aws_vpc.this.id
+  vpc_id      = module.network.vpc_id
   tags        = merge(local.tags, { Name = "${var.name}-db" })
 }
 

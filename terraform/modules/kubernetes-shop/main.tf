@@ -1,5 +1,6 @@
 # CloudScale Commerce on Kubernetes: a Deployment with probes on the shop's own endpoints, a
 # Service and Ingress, an HPA with the policy file's numbers, and a PodDisruptionBudget.
+# monitoring.tf adds the scrape, the alerting rules and the dashboards.
 
 locals {
   # The scaling numbers the metrics page's simulator uses: one file, read by both.
@@ -49,7 +50,8 @@ resource "kubernetes_secret_v1" "shop" {
     labels    = local.labels
   }
   data = {
-    DATABASE_URL = var.database_url
+    DATABASE_URL  = var.database_url
+    METRICS_TOKEN = var.metrics_token
   }
 }
 
@@ -345,6 +347,18 @@ resource "kubernetes_network_policy_v1" "shop" {
       from {
         namespace_selector {
           match_labels = { "kubernetes.io/metadata.name" = var.ingress_namespace }
+        }
+      }
+      ports {
+        port     = "8080"
+        protocol = "TCP"
+      }
+    }
+    # Prometheus scrapes /metrics on the same port.
+    ingress {
+      from {
+        namespace_selector {
+          match_labels = { "kubernetes.io/metadata.name" = var.monitoring_namespace }
         }
       }
       ports {

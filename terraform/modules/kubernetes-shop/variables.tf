@@ -112,3 +112,51 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "metrics_token" {
+  description = "Bearer token for /metrics (METRICS_TOKEN); the scraper presents it from the cloudscale-metrics Secret."
+  type        = string
+  sensitive   = true
+  validation {
+    condition     = length(var.metrics_token) >= 32
+    error_message = "metrics_token must be at least 32 characters (openssl rand -hex 32)."
+  }
+}
+
+variable "prometheus_operator" {
+  description = "Create a ServiceMonitor and PrometheusRule (the cluster runs the Prometheus operator); otherwise a ConfigMap with a plain scrape job and the rules."
+  type        = bool
+  default     = true
+}
+
+variable "prometheus_selector_labels" {
+  description = "Labels the operator's Prometheus selects ServiceMonitors and rules by (kube-prometheus-stack: release = its release name)."
+  type        = map(string)
+  default     = { release = "kube-prometheus-stack" }
+}
+
+variable "monitoring_namespace" {
+  description = "Namespace of Prometheus, Grafana and AlertManager: it may scrape the pods, and holds the dashboards and AlertManager configuration."
+  type        = string
+  default     = "monitoring"
+}
+
+variable "grafana_dashboard_label" {
+  description = "Label Grafana's dashboard sidecar looks for (kube-prometheus-stack: grafana_dashboard)."
+  type        = string
+  default     = "grafana_dashboard"
+}
+
+variable "alertmanager_pagerduty_routing_key" {
+  description = "PagerDuty Events v2 routing key for severity=page alerts."
+  type        = string
+  sensitive   = true
+  default     = ""
+}
+
+variable "alertmanager_slack_webhook_url" {
+  description = "Slack incoming-webhook URL for the team channel (every alert)."
+  type        = string
+  sensitive   = true
+  default     = ""
+}
