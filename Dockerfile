@@ -34,7 +34,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     rm -f target/.release-build-stamp \
  && make build \
  && mkdir -p /out \
- && cp target/release/server /out/server \
+ && cp target/release/server target/release/hash.txt /out/ \
  && cp -r target/site /out/site
 
 FROM debian:${DEBIAN_RELEASE}-slim AS runtime
@@ -48,7 +48,8 @@ RUN apt-get update \
  && mkdir -p /app/data \
  && chown cloudscale:cloudscale /app/data
 WORKDIR /app
-COPY --from=builder /out/server /app/server
+# hash.txt beside the binary names the site's content-hashed JS, wasm and CSS.
+COPY --from=builder /out/server /out/hash.txt /app/
 COPY --from=builder /out/site /app/site
 
 # Production defaults. DATABASE_URL=postgres://... replaces the SQLite file for a fleet; SQLite

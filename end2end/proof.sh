@@ -25,7 +25,7 @@ dirty=$(git diff --quiet HEAD 2>/dev/null || echo " with uncommitted changes")
   echo
   echo "Commit $(git rev-parse --short HEAD)$dirty; $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB;" \
     "$(rustc --version | cut -d' ' -f1-2); PostgreSQL suites: $([[ -n ${TEST_DATABASE_URL:-} ]] && echo on || echo "off (TEST_DATABASE_URL unset)")."
-  echo "Storefront wasm module: $(stat -c %s "$SITE/pkg/cloudscale.wasm.br" 2>/dev/null) bytes brotli (site $SITE)."
+  echo "Storefront wasm module: $(stat -c %s "$SITE"/pkg/cloudscale*.wasm.br 2>/dev/null | head -1) bytes brotli (site $SITE)."
 } | tee "$results"
 
 overall=0

@@ -51,14 +51,17 @@ echo "server RSS with viewers gone: $(($(awk '/VmRSS/ { print $2 }' /proc/$SERVE
 size() { curl -sS -o /dev/null -H 'Accept-Encoding: br' -w '%{size_download}' "$base$1"; }
 html=$(size /monitoring)
 home=$(size /)
+# File names carry content hashes: take them from the page, as a browser does.
+page=$(curl -sS "$base/monitoring")
 name=${LEPTOS_OUTPUT_NAME:-cloudscale}
-wasm=$(size "/pkg/$name.wasm")
-js=$(size "/pkg/$name.js")
-css=$(size "/pkg/$name.css")
+linked() { grep -oE "/pkg/$name(\.[A-Za-z0-9_-]{22})?\.$1\"" <<<"$page" | head -1 | tr -d '"'; }
+wasm=$(size "$(linked wasm)")
+js=$(size "$(linked js)")
+css=$(size "$(linked css)")
 # The lazily loaded chunks that hold the chart drawing code (only /monitoring fetches them).
 chunks=0
-for chunk in $(curl -sS "$base/pkg/__wasm_split_manifest.json" | grep -o '"split_[A-Za-z0-9_]*"' | tr -d '"' | sort -u); do
-  chunks=$(( chunks + $(size "/pkg/$chunk.wasm") ))
+for chunk in "$LEPTOS_SITE_ROOT"/pkg/split_*.wasm; do
+  if [[ -e $chunk ]]; then chunks=$(( chunks + $(size "/pkg/$(basename "$chunk")") )); fi
 done
 echo
 echo "first load, brotli bytes: /monitoring HTML $html, / HTML $home, wasm $wasm, JS $js, CSS $css, chart chunk $chunks"

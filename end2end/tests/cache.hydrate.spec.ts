@@ -50,3 +50,21 @@ test("storefront pages fetch no chart code and no admin code", async ({ page }) 
   expect(wasm.length).toBeGreaterThan(0);
   for (const file of wasm) expect(file).toMatch(/^\/pkg\/cloudscale[^/]*\.wasm$/);
 });
+
+test("the storefront's code and styles are content-hashed and cached for a year", async ({ page }) => {
+  const assets = new Map<string, string | undefined>();
+  page.on("response", (response) => {
+    const path = new URL(response.url()).pathname;
+    if (/^\/pkg\/.*\.(js|wasm|css)$/.test(path)) assets.set(path, response.headers()["cache-control"]);
+  });
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+
+  const kinds = [...assets.keys()].map((path) => path.split(".").pop());
+  expect(new Set(kinds)).toEqual(new Set(["js", "wasm", "css"]));
+  for (const [path, cacheControl] of assets) {
+    // A new build gets new names, so a year-long cache can never pair new pages with old code.
+    expect(path).toMatch(/\.[A-Za-z0-9_-]{22}\.(js|wasm|css)$/);
+    expect(cacheControl, path).toBe("public, max-age=31536000, immutable");
+  }
+});

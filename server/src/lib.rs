@@ -2,6 +2,7 @@
 //! UI, server functions and services live in the `app` crate.
 
 pub mod api_v1;
+pub mod assets;
 pub mod config;
 pub mod health;
 pub mod live;

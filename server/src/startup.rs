@@ -115,6 +115,8 @@ impl Application {
                 Environment::Dev => Env::DEV,
                 Environment::Prod => Env::PROD,
             })
+            // cargo-leptos names the pkg/ files by content hash; Leptos links those names.
+            .hash_files(crate::assets::site_is_fingerprinted())
             .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
             .build();
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
@@ -343,7 +345,12 @@ pub fn router(
         )
         .route("/monitoring/stream", get(live::stream))
         .route("/metrics", get(prometheus::metrics).with_state(metrics_endpoint))
-        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), assets(pkg_dir))
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            Router::new()
+                .fallback_service(assets(pkg_dir))
+                .layer(axum::middleware::from_fn(crate::assets::pkg_cache_control)),
+        )
         .nest_service("/images", assets(site_root.join("images")))
         .nest_service("/uploads", ServeDir::new(extras.upload_dir))
         .nest_service("/api/docs", assets(site_root.join("api-docs")))

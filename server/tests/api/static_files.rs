@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 use app::server::testing::Backend;
 
 #[tokio::test]
@@ -20,4 +20,27 @@ async fn html_is_compressed_for_clients_that_accept_it() {
     }
     let plain = app.get("/").await;
     assert!(plain.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn content_hashed_pkg_files_are_cached_for_a_year_and_others_revalidated() {
+    let site = std::env::temp_dir().join(format!("cloudscale-test-site-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/cloudscale.Lw3y1nW2bDqgJ0LZk7Xe8A.js"), "export {};").unwrap();
+    std::fs::write(site.join("pkg/cloudscale.js"), "export {};").unwrap();
+    let root = site.display().to_string();
+    let app = spawn_app_with(Backend::Sqlite, &[("LEPTOS_SITE_ROOT", root.as_str())]).await.unwrap();
+
+    let hashed = app.get("/pkg/cloudscale.Lw3y1nW2bDqgJ0LZk7Xe8A.js").await;
+    assert_eq!(hashed.status(), 200);
+    assert_eq!(hashed.headers()["cache-control"], "public, max-age=31536000, immutable");
+
+    let plain = app.get("/pkg/cloudscale.js").await;
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.headers()["cache-control"], "no-cache");
+
+    let missing = app.get("/pkg/cloudscale.AAAAAAAAAAAAAAAAAAAAAA.js").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("cache-control").is_none_or(|value| value != "public, max-age=31536000, immutable"));
+    std::fs::remove_dir_all(site).ok();
 }
