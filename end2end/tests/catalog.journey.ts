@@ -25,6 +25,9 @@ export async function browseTheCatalog(page: Page, javaScript: boolean) {
   // Sort everything by price.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "All products" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("All products");
+  // With JavaScript the choice alone reloads the list, once the sort island has hydrated (on
+  // idle); a choice made before that needs "Apply", as without JavaScript.
+  if (javaScript) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("Sort by").selectOption("price-asc");
   if (!javaScript) await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/\/products\?sort=price-asc$/);
