@@ -1,7 +1,8 @@
 //! Prometheus exposition at `/metrics`: HTTP requests and latency by route and status, the
 //! process (CPU, memory, file descriptors), the database pool and whether the database answers,
-//! live sessions, the business counters, and the simulator's gauges. `ops/prometheus` alerts
-//! on these names and `ops/grafana` charts them.
+//! live sessions, the business counters, and the simulator's gauges. The rules in
+//! `terraform/monitoring/prometheus` alert on these names; `terraform/monitoring/grafana` charts
+//! them.
 //!
 //! Internal figures, so only loopback clients may read them, or anyone presenting
 //! `METRICS_TOKEN` as a bearer token (what a scraper behind the load balancer does).
@@ -278,15 +279,10 @@ async fn render_database(state: &AppState, out: &mut String) {
         "Time the scrape's database query took.",
         started.elapsed().as_secs_f64(),
     );
+    gauge(out, "cloudscale_db_up", "Whether the scrape's database query succeeded.", u8::from(live.is_ok()));
     match live {
-        Ok(count) => {
-            gauge(out, "cloudscale_db_up", "Whether the scrape's database query succeeded.", 1);
-            gauge(out, "cloudscale_sessions_active", "Unexpired sessions (all replicas).", count);
-        }
-        Err(err) => {
-            tracing::warn!(%err, "could not count sessions for /metrics");
-            gauge(out, "cloudscale_db_up", "Whether the scrape's database query succeeded.", 0);
-        }
+        Ok(count) => gauge(out, "cloudscale_sessions_active", "Unexpired sessions (all replicas).", count),
+        Err(err) => tracing::warn!(%err, "could not count sessions for /metrics"),
     }
 }
 
