@@ -15,7 +15,7 @@ use axum::{
 use std::path::{Path, PathBuf};
 
 /// The name of the hash list cargo-leptos writes next to the server binary.
-pub const HASH_FILE: &str = "hash.txt";
+const HASH_FILE: &str = "hash.txt";
 
 /// Length of cargo-leptos' content hash: an MD5 digest in unpadded base64url.
 const FINGERPRINT_LEN: usize = 22;
@@ -24,7 +24,7 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=3153600
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 
 /// Where Leptos looks for the hash list: the folder of the running binary.
-pub fn hash_file_path() -> Option<PathBuf> {
+fn hash_file_path() -> Option<PathBuf> {
     std::env::current_exe().ok()?.parent().map(|dir| dir.join(HASH_FILE))
 }
 
