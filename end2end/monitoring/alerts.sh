@@ -2,9 +2,9 @@
 # The monitoring files against a real shop: a local Prometheus (Debian's) scrapes the release
 # server's /metrics with a bearer token, evaluates terraform/monitoring/prometheus/rules.yml, and
 #  1. ordinary traffic (pages, sign-ins, carts, orders) leaves CloudscaleHighErrorRate quiet;
-#  2. every Grafana dashboard's panel query returns data (dashboards.py);
-#  3. an induced error burst (the catalog table renamed away under the running shop, as a
-#     botched migration would) makes CloudscaleHighErrorRate fire; the seconds it took are printed.
+#  2. an induced error burst (the catalog table renamed away under the running shop, as a
+#     botched migration would) makes CloudscaleHighErrorRate fire; the seconds it took are printed;
+#  3. with the table back, every Grafana dashboard's panel query returns data (dashboards.py).
 # Exits non-zero when any of these does not hold.
 #
 #   end2end/monitoring/alerts.sh        (make monitoring-e2e builds first)
