@@ -221,6 +221,10 @@ pub struct Profile {
     pub name: String,
     pub email: String,
     pub phone: Option<String>,
+    /// Whether the person confirmed `email` from the link mailed to it.
+    pub email_verified: bool,
+    /// A new sign-in address waiting for its confirmation link to be opened.
+    pub pending_email: Option<String>,
 }
 
 /// Where to send someone after signing in: a path on this site, never another host.

@@ -402,6 +402,10 @@ pub struct CustomerRow {
     pub name: String,
     pub email: String,
     pub is_admin: bool,
+    /// Whether the person confirmed their address from the mailed link.
+    pub email_verified: bool,
+    /// An account its owner deleted (personal data erased).
+    pub deleted: bool,
     /// RFC 3339.
     pub joined_at: String,
     pub order_count: i64,

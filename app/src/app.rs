@@ -6,6 +6,7 @@ use crate::{
     pages::{
         account::AccountPage,
         admin::{AdminOrderPage, AdminPage, EditProductPage, NewProductPage},
+        admin_pages::{AdminShopPages, EditShopPage},
         cart::{CartPage, CheckoutPage},
         home::HomePage,
         login::{LoginPage, RegisterPage},
@@ -14,6 +15,8 @@ use crate::{
         orders::{OrderPage, OrdersPage},
         product::ProductPage,
         products::ProductsPage,
+        recovery::{ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage},
+        shop_page::ShopPageView,
     },
 };
 use leptos::prelude::*;
@@ -78,11 +81,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm-email") view=ConfirmEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/pages/:slug") view=ShopPageView ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/products/new") view=NewProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/products/:id") view=EditProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/pages") view=AdminShopPages ssr=SsrMode::Async />
+                    <Route path=path!("/admin/pages/:slug") view=EditShopPage ssr=SsrMode::Async />
                     <Route path=path!("/monitoring") view=MonitoringPage ssr=SsrMode::Async />
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />

@@ -8,6 +8,7 @@ pub mod app;
 pub mod charts;
 pub mod commerce;
 pub mod components;
+pub mod content;
 pub mod error;
 pub mod listing;
 pub mod metrics;

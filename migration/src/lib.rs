@@ -11,6 +11,7 @@ mod m20261122_000003_create_accounts;
 mod m20261123_000004_create_monitoring;
 mod m20261123_000005_create_orders;
 mod m20261123_000006_admin;
+mod m20261203_000007_account_mail;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_monitoring::Migration),
             Box::new(m20261123_000005_create_orders::Migration),
             Box::new(m20261123_000006_admin::Migration),
+            Box::new(m20261203_000007_account_mail::Migration),
         ]
     }
 }

@@ -58,7 +58,7 @@ pub struct Settings {
     pub page_cache: bool,
 }
 
-/// Where order e-mails go: SMTP when a URL is given, else `.eml` files in `folder`.
+/// Where e-mails go: SMTP when a URL is given, else `.eml` files in `folder`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MailSettings {
     pub smtp_url: Option<String>,
@@ -182,8 +182,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("SHIPPING_FEE_CENTS", "499", "flat shipping fee in cents (0-100000)"),
     ("FREE_SHIPPING_FROM_CENTS", "5000", "subtotal in cents from which shipping is free (0-100000000)"),
     ("TAX_RATE_BASIS_POINTS", "800", "tax rate in basis points, 800 = 8 % (0-5000)"),
-    ("SMTP_URL", "(none)", "smtp[s]://user:pass@host:port for order e-mails; unset writes .eml files"),
-    ("MAIL_FROM", "CloudScale Commerce <orders@cloudscale.local>", "sender of order e-mails"),
+    ("SMTP_URL", "(none)", "smtp[s]://user:pass@host:port for e-mails; unset writes .eml files"),
+    ("MAIL_FROM", "CloudScale Commerce <orders@cloudscale.local>", "sender of every e-mail"),
     ("MAIL_DIR", "data/mail", "folder for .eml files when SMTP_URL is unset"),
     ("UPLOAD_DIR", "data/uploads", "folder for product images uploaded in the admin (served at /uploads)"),
     ("API_RATE_PER_MINUTE", "120", "requests per minute per client address to /api/v1 (1-100000; 0: no limit)"),

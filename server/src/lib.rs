@@ -9,6 +9,7 @@ pub mod live;
 pub mod mail;
 pub mod middleware;
 pub mod page_cache;
+pub mod privacy;
 pub mod prometheus;
 pub mod security;
 pub mod seo;

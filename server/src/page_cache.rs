@@ -47,7 +47,7 @@ fn known_parameters(path: &str) -> Option<&'static [&'static str]> {
         "/monitoring" => Some(&[]),
         "/login" | "/register" => Some(&["next"]),
         _ => {
-            let slug = path.strip_prefix("/products/")?;
+            let slug = path.strip_prefix("/products/").or_else(|| path.strip_prefix("/pages/"))?;
             (!slug.is_empty() && !slug.contains('/')).then_some(&[])
         }
     }

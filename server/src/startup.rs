@@ -120,7 +120,7 @@ impl Application {
             .reload_port(std::env::var("LEPTOS_RELOAD_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3001))
             .build();
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
-        let mailer = mail::mailer(&settings.mail).map_err(StartupError::Mail)?;
+        let mailer = mail::mailer(&settings.mail).map_err(StartupError::Mail)?.with_origin(&public_origin);
         let simulator = monitoring::spawn(settings.simulation.clone(), db.clone()).await;
         let state = AppState {
             leptos_options,
@@ -265,6 +265,9 @@ async fn sweep_expired_sessions(db: DatabaseConnection) {
         if let Err(err) = activity::prune(&db, chrono::Utc::now()).await {
             tracing::warn!(%err, "could not prune session activity");
         }
+        if let Err(err) = app::server::services::account_links::prune_requests(&db, chrono::Utc::now()).await {
+            tracing::warn!(%err, "could not prune mail requests");
+        }
     }
 }
 
@@ -329,6 +332,7 @@ pub fn router(
         .route("/admin/products/{id}/image", post(upload_product_image).with_state(uploads))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
+        .route("/account/export", get(crate::privacy::export))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))

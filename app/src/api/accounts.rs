@@ -32,6 +32,7 @@ pub async fn register(
         state::{db, hasher},
     };
     let created = accounts::register(&db()?, &hasher()?, &name, &email, &password).await?;
+    crate::server::state::wake_outbox();
     tracing::info!(user_id = created.id, "account registered");
     let user = SessionUser::from(created);
     start_session(auth_session()?, &user).await?;
@@ -113,17 +114,20 @@ pub async fn update_profile(name: String, phone: String) -> Result<Profile, AppE
     accounts::update_profile(&db()?, require_user()?.id, &name, &phone).await
 }
 
-/// Changes the sign-in email; asks for the current password.
+/// Asks to change the sign-in email (current password needed); the change waits for the link
+/// mailed to the new address.
 #[server(endpoint = "change_email")]
 pub async fn change_email(email: String, current_password: String) -> Result<Profile, AppError> {
     use crate::server::{
         auth::require_user,
         services::accounts,
-        state::{db, hasher},
+        state::{db, hasher, wake_outbox},
     };
     let db = db()?;
     let user_id = require_user()?.id;
-    accounts::change_email(&db, &hasher()?, user_id, &email, &current_password).await?;
+    let pending = accounts::change_email(&db, &hasher()?, user_id, &email, &current_password).await?;
+    wake_outbox();
+    leptos_axum::redirect(if pending.is_some() { "/account?email_change=sent" } else { "/account" });
     accounts::profile(&db, user_id).await
 }
 
@@ -134,11 +138,12 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         auth::{SessionUser, auth_session, require_user},
         services::accounts,
         session_store::DbSessionStore,
-        state::{db, hasher},
+        state::{db, hasher, wake_outbox},
     };
     let db = db()?;
     let user_id = require_user()?.id;
     let updated = accounts::change_password(&db, &hasher()?, user_id, &current_password, &new_password).await?;
+    wake_outbox();
     let user = SessionUser::from(updated);
     let auth = auth_session()?;
     start_session(auth, &user).await?;
@@ -149,6 +154,105 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         .await
         .map_err(|err| AppError::internal("ending other sessions", err))?;
     tracing::info!(user_id, other_sessions_ended = ended, "password changed");
+    leptos_axum::redirect("/account?password=changed");
+    Ok(())
+}
+
+/// "Forgot your password?": the same answer whether or not an account has the address.
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::server::{
+        auth::client_ip,
+        services::accounts,
+        state::{db, wake_outbox},
+    };
+    accounts::request_password_reset(&db()?, &email, &client_ip(), chrono::Utc::now()).await?;
+    wake_outbox();
+    leptos_axum::redirect("/forgot-password?sent=1");
+    Ok(())
+}
+
+/// Whether a mailed link can still be used, for the page it opens (nothing is used up).
+#[server(endpoint = "check_link")]
+pub async fn check_link(token: String) -> Result<(), AppError> {
+    use crate::server::{
+        auth::auth_session,
+        services::{account_links::LinkPurpose, accounts},
+        state::db,
+    };
+    let signed_in = auth_session()?.user.map(|user| user.id);
+    let all = [LinkPurpose::PasswordReset, LinkPurpose::VerifyEmail, LinkPurpose::ChangeEmail];
+    accounts::open_link(&db()?, &token, &all, signed_in, chrono::Utc::now()).await.map(drop)
+}
+
+/// Sets a new password from a reset link, ends every session of that account and signs this
+/// browser in.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
+    use crate::server::{
+        auth::{SessionUser, auth_session},
+        services::accounts,
+        state::{db, hasher, wake_outbox},
+    };
+    let auth = auth_session()?;
+    let signed_in = auth.user.as_ref().map(|user| user.id);
+    let updated =
+        accounts::reset_password(&db()?, &hasher()?, &token, &new_password, signed_in, chrono::Utc::now()).await?;
+    wake_outbox();
+    start_session(auth, &SessionUser::from(updated)).await?;
+    leptos_axum::redirect("/account?password=reset");
+    Ok(())
+}
+
+/// Confirms an address from its mailed link (the account's own, or a new one it switches to).
+#[server(endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    use crate::server::{
+        auth::auth_session,
+        services::accounts::{self, Confirmed},
+        state::{db, wake_outbox},
+    };
+    let signed_in = auth_session()?.user.map(|user| user.id);
+    let confirmed = accounts::confirm_email(&db()?, &token, signed_in, chrono::Utc::now()).await?;
+    wake_outbox();
+    let flag = match confirmed {
+        Confirmed::Address => "address",
+        Confirmed::NewAddress => "new_address",
+    };
+    let next = if signed_in.is_some() { "/account" } else { "/login" };
+    leptos_axum::redirect(&format!("{next}?confirmed={flag}"));
+    Ok(())
+}
+
+/// Mails the confirmation link of the account's address again.
+#[server(endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    use crate::server::{
+        auth::{client_ip, require_user},
+        services::accounts,
+        state::{db, wake_outbox},
+    };
+    accounts::resend_verification(&db()?, require_user()?.id, &client_ip(), chrono::Utc::now()).await?;
+    wake_outbox();
+    leptos_axum::redirect("/account?verification=sent");
+    Ok(())
+}
+
+/// Deletes the account after the password and a ticked box: personal data erased, orders kept
+/// without it, every session ended.
+#[server(endpoint = "delete_account")]
+pub async fn delete_account(current_password: String, confirm: Option<String>) -> Result<(), AppError> {
+    use crate::server::{
+        auth::{auth_session, require_user},
+        services::privacy,
+        state::{db, hasher},
+    };
+    let user_id = require_user()?.id;
+    privacy::delete_account(&db()?, &hasher()?, user_id, &current_password, confirm.is_some(), chrono::Utc::now())
+        .await?;
+    let mut auth = auth_session()?;
+    auth.logout().await.map_err(|err| AppError::internal("signing out a deleted account", err))?;
+    leptos_axum::redirect("/login?deleted=1");
     Ok(())
 }
 

@@ -3,5 +3,6 @@
 pub mod accounts;
 pub mod admin;
 pub mod catalog;
+pub mod content;
 pub mod monitoring;
 pub mod shop;

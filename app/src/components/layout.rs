@@ -107,6 +107,14 @@ pub fn Footer() -> impl IntoView {
                     status.await.map(|status| view! { <FleetWidget status /> })
                 })}
             </Suspense>
+            <nav class="site-footer__links" aria-label="Shop information">
+                <ul>
+                    {crate::content::SHOP_PAGES
+                        .iter()
+                        .map(|(slug, label)| view! { <li><a href=crate::content::page_path(slug)>{*label}</a></li> })
+                        .collect_view()}
+                </ul>
+            </nav>
             <p>{SHOP_NAME} " — electronics and gadgets, served by a Rust storefront that scales itself."</p>
             <p class="site-footer__small">"Prices in US dollars, including tax where applicable."</p>
         </footer>

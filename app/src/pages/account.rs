@@ -1,10 +1,11 @@
-//! `/account`: profile, password, address book and signed-in devices.
+//! `/account`: profile, sign-in address (with its confirmation), password, address book,
+//! signed-in devices, and the privacy section (download my data, delete my account).
 
 use crate::{
     accounts::{Address, AddressForm, AddressKind, Device, Profile},
     api::accounts::{
-        ChangeEmail, ChangePassword, DeleteAddress, MakeDefaultAddress, SaveAddress, SignOutDevice, UpdateProfile,
-        get_profile, list_addresses, list_devices,
+        ChangeEmail, ChangePassword, DeleteAccount, DeleteAddress, MakeDefaultAddress, ResendVerification, SaveAddress,
+        SignOutDevice, UpdateProfile, get_profile, list_addresses, list_devices,
     },
     components::{
         error_notice::ErrorNotice,
@@ -14,9 +15,27 @@ use crate::{
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
-use leptos_router::components::Redirect;
+use leptos_router::{components::Redirect, hooks::use_query_map, params::ParamsMap};
 
 const LOGIN_FOR_ACCOUNT: &str = "/login?next=%2Faccount";
+
+/// What the form posted before this page load did, from the flag its redirect set.
+fn account_notice(query: &ParamsMap) -> Option<&'static str> {
+    let flag = |key: &str, value: &str| query.get_str(key) == Some(value);
+    [
+        (flag("password", "changed"), "Your password was changed, and every other browser was signed out."),
+        (flag("password", "reset"), "Your new password is set, and every other browser was signed out."),
+        (
+            flag("email_change", "sent"),
+            "We sent a confirmation link to your new address. Your sign-in address changes once you open it.",
+        ),
+        (flag("verification", "sent"), "We sent a new confirmation link to your address."),
+        (flag("confirmed", "address"), "Thank you: your e-mail address is confirmed."),
+        (flag("confirmed", "new_address"), "Your new e-mail address is confirmed. Sign in with it from now on."),
+    ]
+    .into_iter()
+    .find_map(|(applies, message)| applies.then_some(message))
+}
 
 /// Signed-out visitors are sent to sign in and brought back.
 #[component]
@@ -28,6 +47,9 @@ pub fn AccountPage() -> impl IntoView {
     let delete_address = ServerAction::<DeleteAddress>::new();
     let make_default = ServerAction::<MakeDefaultAddress>::new();
     let sign_out_device = ServerAction::<SignOutDevice>::new();
+    let resend = ServerAction::<ResendVerification>::new();
+    let delete_account = ServerAction::<DeleteAccount>::new();
+    let notice = use_query_map().with_untracked(account_notice);
 
     let profile = Resource::new(
         move || (update_profile.version().get(), change_email.version().get(), change_password.version().get()),
@@ -49,7 +71,8 @@ pub fn AccountPage() -> impl IntoView {
                     Ok(current) => view! {
                         <div class="account">
                             <h1>"Your account"</h1>
-                            <ProfileSection profile=current update_profile change_email />
+                            {notice.map(|message| view! { <p class="form-status notice" role="status">{message}</p> })}
+                            <ProfileSection profile=current update_profile change_email resend />
                             <PasswordSection change_password />
                             <section class="account__section" aria-labelledby="addresses-heading">
                                 <h2 id="addresses-heading">"Addresses"</h2>
@@ -75,6 +98,7 @@ pub fn AccountPage() -> impl IntoView {
                                     })}
                                 </Transition>
                             </section>
+                            <PrivacySection delete_account />
                         </div>
                     }.into_any(),
                     Err(AppError::Unauthorized) => view! { <Redirect path=LOGIN_FOR_ACCOUNT /> }.into_any(),
@@ -94,12 +118,38 @@ fn ProfileSection(
     profile: Profile,
     update_profile: ServerAction<UpdateProfile>,
     change_email: ServerAction<ChangeEmail>,
+    resend: ServerAction<ResendVerification>,
 ) -> impl IntoView {
     let saved = update_profile.value();
     let email_result = change_email.value();
+    let resend_result = resend.value();
+    let unverified = (!profile.email_verified).then(|| {
+        let address = profile.email.clone();
+        view! {
+            <div class="notice notice--warning" role="note" data-testid="unverified-notice">
+                <p>
+                    "Your e-mail address is not confirmed yet. Open the link we sent to " <strong>{address}</strong>
+                    " so that our messages reach you."
+                </p>
+                <ActionForm action=resend>
+                    <FormAlert error=Signal::derive(move || resend_result.with(|r| form_error(r, &[]))) />
+                    <SubmitButton label="Send the link again" pending=resend.pending() class="button button--small button--quiet" />
+                </ActionForm>
+            </div>
+        }
+    });
+    let pending = profile.pending_email.clone().map(|address| {
+        view! {
+            <p class="account__note" data-testid="pending-email">
+                "Waiting for confirmation: " <strong>{address}</strong>
+                ". Open the link we sent there; until then you sign in with your current address."
+            </p>
+        }
+    });
     view! {
         <section class="account__section" aria-labelledby="profile-heading">
             <h2 id="profile-heading">"Profile"</h2>
+            {unverified}
             <ActionForm action=update_profile>
                 <FormAlert error=Signal::derive(move || saved.with(|r| form_error(r, &["name", "phone"]))) />
                 <Field
@@ -126,6 +176,7 @@ fn ProfileSection(
                 <FormStatus message=Signal::derive(move || saved.with(|r| saved_message(r, "Profile saved."))) />
             </ActionForm>
             <h3>"Sign-in email"</h3>
+            {pending}
             <ActionForm action=change_email>
                 <FormAlert error=Signal::derive(move || {
                     email_result.with(|r| form_error(r, &["email", "current_password"]))
@@ -152,7 +203,6 @@ fn ProfileSection(
                     error=Signal::derive(move || email_result.with(|r| error_for(r, "current_password")))
                 />
                 <SubmitButton label="Change email" pending=change_email.pending() class="button button--quiet" />
-                <FormStatus message=Signal::derive(move || email_result.with(|r| saved_message(r, "Email changed."))) />
             </ActionForm>
         </section>
     }
@@ -370,6 +420,59 @@ fn AddressEditor(
     }
 }
 
+#[component]
+fn PrivacySection(delete_account: ServerAction<DeleteAccount>) -> impl IntoView {
+    let result = delete_account.value();
+    let confirm_error = Signal::derive(move || result.with(|r| error_for(r, "confirm")));
+    view! {
+        <section class="account__section" aria-labelledby="privacy-heading">
+            <h2 id="privacy-heading">"Your data"</h2>
+            <p>
+                "Download everything we hold about you: your profile, addresses, orders, signed-in browsers and "
+                "the messages we sent you, as one JSON file."
+            </p>
+            <p>
+                <a class="button button--quiet" href="/account/export" download="cloudscale-account.json" data-no-prefetch>
+                    "Download my data"
+                </a>
+            </p>
+            <h3 id="delete-heading">"Delete your account"</h3>
+            <p class="account__note">
+                "Your profile, addresses, cart and sign-ins are erased and you are signed out everywhere. Orders stay in "
+                "our books, as the law requires, without your name, address or phone number. This cannot be undone."
+            </p>
+            <ActionForm action=delete_account attr:aria-labelledby="delete-heading">
+                <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["current_password", "confirm"]))) />
+                <Field
+                    id="delete-password".into()
+                    label="Current password"
+                    name="current_password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    maxlength=1024
+                    error=Signal::derive(move || result.with(|r| error_for(r, "current_password")))
+                />
+                <div class="field field--checkbox" class:field--invalid=move || confirm_error.with(Option::is_some)>
+                    <input
+                        type="checkbox"
+                        id="delete-confirm"
+                        name="confirm"
+                        value="yes"
+                        aria-invalid=move || confirm_error.with(Option::is_some).then_some("true")
+                        aria-describedby=move || confirm_error.with(Option::is_some).then_some("delete-confirm-error")
+                    />
+                    <label for="delete-confirm">"I understand that deleting my account cannot be undone"</label>
+                    <p class="field__error" id="delete-confirm-error" hidden=move || confirm_error.with(Option::is_none)>
+                        {move || confirm_error.get()}
+                    </p>
+                </div>
+                <SubmitButton label="Delete my account" pending=delete_account.pending() class="button button--danger" />
+            </ActionForm>
+        </section>
+    }
+}
+
 /// A short, readable name for a browser from its user agent.
 fn describe_user_agent(user_agent: &str) -> String {
     let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -441,5 +544,19 @@ mod tests {
             "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Safari/604.1";
         assert_eq!(describe_user_agent(safari), "Safari on iPhone");
         assert_eq!(describe_user_agent(""), "Unknown browser");
+    }
+
+    #[test]
+    fn a_redirect_flag_picks_its_one_notice() {
+        let query = |pairs: &[(&'static str, &str)]| {
+            let mut map = leptos_router::params::ParamsMap::new();
+            for (k, v) in pairs {
+                map.insert(*k, (*v).to_owned());
+            }
+            map
+        };
+        assert!(super::account_notice(&query(&[("password", "reset")])).unwrap().contains("new password"));
+        assert!(super::account_notice(&query(&[("confirmed", "new_address")])).unwrap().contains("new e-mail"));
+        assert_eq!(super::account_notice(&query(&[("password", "other")])), None);
     }
 }

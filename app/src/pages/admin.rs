@@ -98,6 +98,7 @@ pub fn AdminPage() -> impl IntoView {
                     <a href="#orders">"Orders"</a>
                     <a href="#customers">"Customers"</a>
                     <a href="#operations">"Operations"</a>
+                    <a href="/admin/pages">"Shop pages"</a>
                     <a href="/api/docs">"API documentation"</a>
                 </nav>
                 <ProductsSection products />
@@ -279,6 +280,7 @@ fn CustomersSection(customers: Loaded<CustomerRow>) -> impl IntoView {
                                         <th scope="col">"Name"</th>
                                         <th scope="col">"E-mail"</th>
                                         <th scope="col">"Role"</th>
+                                        <th scope="col">"E-mail confirmed"</th>
                                         <th scope="col">"Joined"</th>
                                         <th scope="col" class="numeric">"Orders"</th>
                                     </tr>
@@ -289,6 +291,11 @@ fn CustomersSection(customers: Loaded<CustomerRow>) -> impl IntoView {
                                             <th scope="row">{row.name}</th>
                                             <td>{row.email}</td>
                                             <td>{if row.is_admin { "Admin" } else { "Customer" }}</td>
+                                            <td>{match (row.deleted, row.email_verified) {
+                                                (true, _) => "Account deleted",
+                                                (false, true) => "Yes",
+                                                (false, false) => "Not yet",
+                                            }}</td>
                                             <td><time datetime=row.joined_at.clone()>{short_time(&row.joined_at)}</time></td>
                                             <td class="numeric">{row.order_count}</td>
                                         </tr>

@@ -201,6 +201,11 @@ fn CheckoutForm(saved: Vec<Address>, key: String, cart: CartView) -> impl IntoVi
                             .collect_view()}
                     </ul>
                     <TotalsList totals=cart.totals currency=cart.currency.clone() />
+                    <p class="checkout__legal">
+                        "By placing your order you accept our " <a href="/pages/terms">"terms of sale"</a>
+                        ". See how we handle " <a href="/pages/privacy">"your data"</a> " and "
+                        <a href="/pages/returns">"returns"</a> "."
+                    </p>
                     <SubmitButton label="Place order" pending=place.pending() />
                 </section>
             </div>

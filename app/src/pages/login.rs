@@ -22,10 +22,26 @@ fn with_next(path: &str, next: Option<String>) -> String {
     }
 }
 
+/// What brought someone to the sign-in page, from the flag the previous step's redirect set.
+fn login_notice() -> Option<&'static str> {
+    use_query_map().with_untracked(|q| {
+        if q.get_str("deleted").is_some() {
+            Some("Your account has been deleted. Your orders stay in our books without your personal details.")
+        } else if q.get_str("confirmed") == Some("new_address") {
+            Some("Your new e-mail address is confirmed. Sign in with it.")
+        } else if q.get_str("confirmed").is_some() {
+            Some("Your e-mail address is confirmed. Sign in to continue.")
+        } else {
+            None
+        }
+    })
+}
+
 /// `/login`.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let next = next_param();
+    let notice = login_notice();
     let action = ServerAction::<SignIn>::new();
     let result = action.value();
     let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
@@ -38,6 +54,7 @@ pub fn LoginPage() -> impl IntoView {
         <Meta name="robots" content="noindex" />
         <section class="auth-page">
             <h1>"Sign in"</h1>
+            {notice.map(|message| view! { <p class="form-status notice" role="status">{message}</p> })}
             <ActionForm action>
                 <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["email", "password"]))) />
                 <input type="hidden" name="next" value=move || next.get() />
@@ -63,6 +80,7 @@ pub fn LoginPage() -> impl IntoView {
                 />
                 <SubmitButton label="Sign in" pending=action.pending() />
             </ActionForm>
+            <p class="auth-page__switch"><a href="/forgot-password">"Forgot your password?"</a></p>
             <p class="auth-page__switch">
                 "New here? " <a href=move || with_next("/register", next.get())>"Create an account"</a>
             </p>

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_pages;
 pub mod cart;
 pub mod home;
 pub mod login;
@@ -12,3 +13,5 @@ pub mod not_found;
 pub mod orders;
 pub mod product;
 pub mod products;
+pub mod recovery;
+pub mod shop_page;

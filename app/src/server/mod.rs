@@ -9,6 +9,7 @@ pub mod catalog_version;
 pub mod database;
 pub mod entities;
 pub mod hashing;
+pub mod markdown;
 pub mod monitoring;
 pub mod password;
 pub mod security;

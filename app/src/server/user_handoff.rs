@@ -52,6 +52,8 @@ mod tests {
             phone: None,
             password_hash: String::new(),
             role: "customer".into(),
+            email_verified_at: None,
+            deleted_at: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

@@ -98,8 +98,12 @@ db_test!(changing_the_email_needs_the_current_password_and_a_free_address, |t| a
     assert!(matches!(wrong, AppError::Validation { ref field, .. } if field == "current_password"));
     let taken = change_email(&t.db, &hasher(), ada.id, "GRACE@example.com", PASSWORD).await.unwrap_err();
     assert!(matches!(taken, AppError::Validation { ref field, .. } if field == "email"));
-    change_email(&t.db, &hasher(), ada.id, "Ada@New.Example", PASSWORD).await.unwrap();
-    sign_in(&t.db, &hasher(), "ada@new.example", PASSWORD, "192.0.2.1").await.unwrap();
+    let pending = change_email(&t.db, &hasher(), ada.id, "Ada@New.Example", PASSWORD).await.unwrap();
+    assert_eq!(pending.as_deref(), Some("ada@new.example"));
+    // Until the new address is confirmed (see account_mail), the old one still signs in.
+    sign_in(&t.db, &hasher(), "ada@example.com", PASSWORD, "192.0.2.1").await.unwrap();
+    assert_eq!(change_email(&t.db, &hasher(), ada.id, "ada@example.com", PASSWORD).await.unwrap(), None);
+    assert_eq!(profile(&t.db, ada.id).await.unwrap().pending_email, None, "asking for the same address cancels");
 });
 
 db_test!(changing_the_password_checks_the_old_one_and_the_rules, |t| async move {

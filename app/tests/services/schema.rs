@@ -34,3 +34,37 @@ db_test!(migrations_go_down_and_up_again, |t| async move {
     assert_eq!(product::Entity::find().count(&t.db).await.unwrap(), 0);
     assert!(Migrator::get_pending_migrations(&t.db).await.unwrap().is_empty());
 });
+
+db_test!(the_outbox_move_keeps_every_order_message_going_down_and_up, |t| async move {
+    use crate::orders::{customer, new_key, product_with, request};
+    use app::server::{
+        entities::outbox_message,
+        services::{
+            cart::{self, CartOwner},
+            orders::{self, Payment},
+        },
+    };
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let rules =
+        app::commerce::PricingRules { shipping_fee_cents: 0, free_shipping_from_cents: 0, tax_rate_basis_points: 0 };
+    let shopper = customer(&t.db, "grace@example.com").await;
+    let item = product_with(&t.db, "aurora-wireless-headphones", 5, 1_000).await;
+    cart::add(&t.db, &CartOwner::User(shopper.id), item.id, 1).await.unwrap();
+    orders::place_order(&t.db, &shopper, request(&new_key(), Payment::CashOnDelivery), &rules).await.unwrap();
+
+    Migrator::down(&t.db, Some(1)).await.unwrap();
+    let backend = t.db.get_database_backend();
+    let old =
+        t.db.query_all_raw(sea_orm::Statement::from_string(backend, "SELECT order_id, recipient FROM email_outbox"))
+            .await
+            .unwrap();
+    assert_eq!(old.len(), 1, "the order's confirmation went back to the old table");
+    Migrator::up(&t.db, None).await.unwrap();
+    let moved = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Kind.eq("order_confirmation"))
+        .all(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(moved.len(), 1);
+    assert_eq!((moved[0].recipient.as_str(), moved[0].user_id), ("grace@example.com", Some(shopper.id)));
+});

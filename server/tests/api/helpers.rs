@@ -93,6 +93,18 @@ impl TestApp {
         mail
     }
 
+    /// The first `.eml` file whose name starts with `prefix` (a kind, or an order number), waiting
+    /// for the e-mail worker (woken by whatever queued it) for up to ten seconds.
+    pub async fn wait_for_mail(&self, prefix: &str) -> (String, String) {
+        for _ in 0..100 {
+            if let Some(found) = self.sent_mail().into_iter().find(|(name, _)| name.starts_with(prefix)) {
+                return found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no {prefix}* mail in {:?}", self.sent_mail().into_iter().map(|(name, _)| name).collect::<Vec<_>>());
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("GET request")
     }
@@ -107,6 +119,15 @@ impl TestApp {
             .await
             .expect("server function request")
     }
+}
+
+/// The token of the first `<path>?token=…` link in a message (its text part is
+/// quoted-printable: soft line breaks and `=3D` are undone first).
+pub fn link_token(message: &str, path: &str) -> String {
+    let text = message.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+    let marker = format!("{path}?token=");
+    let start = text.find(&marker).unwrap_or_else(|| panic!("no {marker} link in {text}")) + marker.len();
+    text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
 /// How many product cards an HTML page holds.

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod account_mail;
 mod accounts;
 mod admin;
 mod catalog;

@@ -14,6 +14,10 @@ pub struct Model {
     pub password_hash: String,
     /// `customer` or `admin`.
     pub role: String,
+    /// When the person proved they read mail at `email`; `None` until then.
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// Set when the account was deleted and its personal data erased.
+    pub deleted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

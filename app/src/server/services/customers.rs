@@ -18,6 +18,8 @@ pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<Cust
         name: String,
         email: String,
         role: String,
+        email_verified_at: Option<chrono::DateTime<Utc>>,
+        deleted_at: Option<chrono::DateTime<Utc>>,
         created_at: chrono::DateTime<Utc>,
         order_count: i64,
     }
@@ -29,7 +31,14 @@ pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<Cust
         .to_owned();
     let rows = user::Entity::find()
         .select_only()
-        .columns([user::Column::Name, user::Column::Email, user::Column::Role, user::Column::CreatedAt])
+        .columns([
+            user::Column::Name,
+            user::Column::Email,
+            user::Column::Role,
+            user::Column::EmailVerifiedAt,
+            user::Column::DeletedAt,
+            user::Column::CreatedAt,
+        ])
         .expr_as(Expr::SubQuery(None, Box::new(order_count.into())), "order_count")
         .order_by_desc(user::Column::Id)
         .offset(u64::from(page.saturating_sub(1)) * ADMIN_PAGE_SIZE)
@@ -43,6 +52,8 @@ pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<Cust
             name: row.name,
             email: row.email,
             is_admin: row.role == "admin",
+            email_verified: row.email_verified_at.is_some(),
+            deleted: row.deleted_at.is_some(),
             joined_at: row.created_at.to_rfc3339(),
             order_count: row.order_count,
         })

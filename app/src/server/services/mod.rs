@@ -1,5 +1,6 @@
 //! Plain async functions over a database handle. All SQL lives here, never in server functions.
 
+pub mod account_links;
 pub mod accounts;
 pub mod activity;
 pub mod addresses;
@@ -9,6 +10,8 @@ pub mod catalog;
 pub mod customers;
 pub mod orders;
 pub mod outbox;
+pub mod privacy;
+pub mod shop_pages;
 pub mod stock;
 pub mod timeline;
 

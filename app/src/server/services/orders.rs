@@ -12,8 +12,13 @@ use crate::{
     },
     error::AppError,
     server::{
-        entities::{cart, cart_item, email_outbox, order, order_item, order_status_history, product, user},
-        services::{begin_write, cart::lines, stock},
+        entities::{cart, cart_item, order, order_item, order_status_history, product, user},
+        services::{
+            begin_write,
+            cart::lines,
+            outbox::{self, MailKind, Outgoing},
+            stock,
+        },
     },
 };
 use chrono::Utc;
@@ -24,9 +29,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
-
-/// The outbox kind of the confirmation e-mail.
-pub const CONFIRMATION_EMAIL: &str = "order_confirmation";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Payment {
@@ -243,17 +245,8 @@ pub async fn place_order(
         _ => "Order placed; payment due on delivery",
     };
     record_status(&txn, placed.id, status, note).await?;
-    email_outbox::ActiveModel {
-        order_id: Set(placed.id),
-        kind: Set(CONFIRMATION_EMAIL.to_owned()),
-        recipient: Set(customer.email.clone()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let confirmation = Outgoing::about_order(MailKind::OrderConfirmation, placed.id, customer.id, &customer.email);
+    outbox::enqueue(&txn, confirmation, now).await?;
     if let Some(cart) = cart_row {
         cart_item::Entity::delete_many().filter(cart_item::Column::CartId.eq(cart.id)).exec(&txn).await?;
     }
@@ -428,7 +421,17 @@ async fn cancel_and_restock(
         let cause = stock::Cause { note: "", order_id: Some(row.id), user_id: Some(actor_id) };
         stock::record(txn, item.product_id, item.quantity, StockReason::Cancellation, cause).await?;
     }
-    record_status(txn, row.id, OrderStatus::Cancelled, note).await
+    record_status(txn, row.id, OrderStatus::Cancelled, note).await?;
+    tell_customer(txn, row, MailKind::OrderCancelled).await
+}
+
+/// Queues a status message to the order's customer (not to an erased account).
+async fn tell_customer(txn: &impl ConnectionTrait, row: &order::Model, kind: MailKind) -> Result<(), AppError> {
+    let Some(customer) = user::Entity::find_by_id(row.user_id).one(txn).await? else { return Ok(()) };
+    if customer.deleted_at.is_some() {
+        return Ok(());
+    }
+    outbox::enqueue(txn, Outgoing::about_order(kind, row.id, customer.id, &customer.email), Utc::now()).await
 }
 
 /// The back office's order list, newest first, optionally of one status.
@@ -565,6 +568,9 @@ pub async fn transition(
             _ => String::new(),
         };
         record_status(&txn, row.id, target, &note).await?;
+        if target == OrderStatus::Shipped {
+            tell_customer(&txn, &row, MailKind::OrderShipped).await?;
+        }
     }
     txn.commit().await?;
     crate::server::catalog_version::bump();
