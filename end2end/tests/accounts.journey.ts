@@ -128,8 +128,9 @@ export async function accountJourney(page: Page, browser: Browser, javaScript: b
   await password.getByLabel("Current password").fill(PASSWORD);
   await password.getByLabel("New password").fill(NEW_PASSWORD);
   await password.getByRole("button", { name: "Change password" }).click();
-  // Redirected back to the account page, the earlier error gone from the URL.
-  await expect(page).toHaveURL(/\/account\??$/);
+  // Redirected back to the account page with a notice, the earlier error gone from the URL.
+  await expect(page).toHaveURL(/\/account\?password=changed$/);
+  await expect(page.getByRole("status").filter({ hasText: "Your password was changed" })).toBeVisible();
   await expect(page.locator("#password-current-error")).toBeHidden();
   await signOut(page);
   await page.goto("/login");
