@@ -253,6 +253,7 @@ mod tests {
         assert_eq!(key("/products/skyline-mini-drone", None).as_deref(), Some("/products/skyline-mini-drone"));
         assert_eq!(key("/monitoring", None).as_deref(), Some("/monitoring"));
         assert_eq!(key("/login", Some("next=%2Fcheckout")).as_deref(), Some("/login?next=%2Fcheckout"));
+        assert_eq!(key("/pages/privacy", None).as_deref(), Some("/pages/privacy"));
     }
 
     #[test]
@@ -265,9 +266,20 @@ mod tests {
 
     #[test]
     fn personal_and_unknown_pages_are_never_cached() {
-        for path in
-            ["/cart", "/checkout", "/account", "/orders", "/orders/CS-000001", "/admin", "/products/a/b", "/nope"]
-        {
+        for path in [
+            "/cart",
+            "/checkout",
+            "/account",
+            "/account/export",
+            "/orders",
+            "/orders/CS-000001",
+            "/admin",
+            "/products/a/b",
+            "/forgot-password",
+            "/reset-password",
+            "/confirm-email",
+            "/nope",
+        ] {
             assert_eq!(key(path, None), None, "{path}");
         }
     }

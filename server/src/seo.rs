@@ -11,7 +11,8 @@ use axum::{
 };
 use std::fmt::Write;
 
-/// Every active product and every category, plus the home and listing pages.
+/// Every active product and every category, plus the home and listing pages and the shop's own
+/// pages (terms, privacy, returns, contact).
 pub async fn sitemap(State(state): State<AppState>) -> Response {
     let entries = match catalog::sitemap_entries(&state.db).await {
         Ok(entries) => entries,
@@ -37,6 +38,9 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
     }
     for (slug, updated_at) in &entries.products {
         url(format!("{origin}/products/{}", encode_query_value(slug)), Some(updated_at.format("%Y-%m-%d").to_string()));
+    }
+    for (slug, _) in app::content::SHOP_PAGES {
+        url(format!("{origin}{}", app::content::page_path(slug)), None);
     }
     xml.push_str("</urlset>\n");
     ([(header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8"))], xml).into_response()

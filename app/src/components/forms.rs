@@ -99,6 +99,55 @@ pub fn Field(
     }
 }
 
+/// The advice under every field that sets a password (the rules themselves live on the server).
+pub const NEW_PASSWORD_HINT: &str = "At least 15 characters. A few unrelated words make a strong, memorable password.";
+
+/// Which password a field asks for: it decides the browser's autofill, the length limit and
+/// whether the rules are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordKind {
+    /// The one the person has now (sign-in, confirmations).
+    Current,
+    /// One being chosen (registration, change, reset).
+    New,
+}
+
+/// A password input, the same on every page that asks for one.
+#[component]
+pub fn PasswordField(
+    id: String,
+    kind: PasswordKind,
+    #[prop(default = "Password")] label: &'static str,
+    #[prop(default = "password")] name: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    match kind {
+        PasswordKind::Current => view! {
+            <Field id label name input_type="password" autocomplete="current-password" required=true
+                maxlength=1024 error />
+        }
+        .into_any(),
+        PasswordKind::New => view! {
+            <Field id label name input_type="password" autocomplete="new-password" required=true
+                maxlength=128 hint=NEW_PASSWORD_HINT error />
+        }
+        .into_any(),
+    }
+}
+
+/// An e-mail address input, the same on every page that asks for one.
+#[component]
+pub fn EmailField(
+    id: String,
+    #[prop(optional)] value: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <Field id label="Email" name="email" input_type="email" autocomplete="email" required=true maxlength=254
+            value=value.unwrap_or_default() error />
+    }
+}
+
 /// A failure that belongs to the whole form, announced to screen readers.
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {

@@ -9,7 +9,9 @@ use crate::{
     },
     components::{
         error_notice::ErrorNotice,
-        forms::{Field, FormAlert, FormStatus, SubmitButton, error_for, form_error},
+        forms::{
+            EmailField, Field, FormAlert, FormStatus, PasswordField, PasswordKind, SubmitButton, error_for, form_error,
+        },
     },
     error::AppError,
 };
@@ -181,27 +183,13 @@ fn ProfileSection(
                 <FormAlert error=Signal::derive(move || {
                     email_result.with(|r| form_error(r, &["email", "current_password"]))
                 }) />
-                <Field
+                <EmailField
                     id="profile-email".into()
-                    label="Email"
-                    name="email"
-                    input_type="email"
-                    autocomplete="email"
-                    required=true
-                    maxlength=254
                     value=profile.email.clone()
                     error=Signal::derive(move || email_result.with(|r| error_for(r, "email")))
                 />
-                <Field
-                    id="profile-email-password".into()
-                    label="Current password"
-                    name="current_password"
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                    maxlength=1024
-                    error=Signal::derive(move || email_result.with(|r| error_for(r, "current_password")))
-                />
+                <PasswordField id="profile-email-password".into() kind=PasswordKind::Current label="Current password"
+                    name="current_password" error=Signal::derive(move || email_result.with(|r| error_for(r, "current_password"))) />
                 <SubmitButton label="Change email" pending=change_email.pending() class="button button--quiet" />
             </ActionForm>
         </section>
@@ -220,27 +208,10 @@ fn PasswordSection(change_password: ServerAction<ChangePassword>) -> impl IntoVi
                 <FormAlert error=Signal::derive(move || {
                     result.with(|r| form_error(r, &["current_password", "new_password"]))
                 }) />
-                <Field
-                    id="password-current".into()
-                    label="Current password"
-                    name="current_password"
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                    maxlength=1024
-                    error=field("current_password")
-                />
-                <Field
-                    id="password-new".into()
-                    label="New password"
-                    name="new_password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    required=true
-                    maxlength=128
-                    hint="At least 15 characters."
-                    error=field("new_password")
-                />
+                <PasswordField id="password-current".into() kind=PasswordKind::Current label="Current password"
+                    name="current_password" error=field("current_password") />
+                <PasswordField id="password-new".into() kind=PasswordKind::New label="New password" name="new_password"
+                    error=field("new_password") />
                 <SubmitButton label="Change password" pending=change_password.pending() />
                 <FormStatus message=Signal::derive(move || result.with(|r| saved_message(r, "Password changed."))) />
             </ActionForm>
@@ -443,16 +414,8 @@ fn PrivacySection(delete_account: ServerAction<DeleteAccount>) -> impl IntoView 
             </p>
             <ActionForm action=delete_account attr:aria-labelledby="delete-heading">
                 <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["current_password", "confirm"]))) />
-                <Field
-                    id="delete-password".into()
-                    label="Current password"
-                    name="current_password"
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                    maxlength=1024
-                    error=Signal::derive(move || result.with(|r| error_for(r, "current_password")))
-                />
+                <PasswordField id="delete-password".into() kind=PasswordKind::Current label="Current password"
+                    name="current_password" error=Signal::derive(move || result.with(|r| error_for(r, "current_password"))) />
                 <div class="field field--checkbox" class:field--invalid=move || confirm_error.with(Option::is_some)>
                     <input
                         type="checkbox"

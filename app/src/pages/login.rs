@@ -1,7 +1,7 @@
 use crate::{
     api::accounts::{Register, SignIn},
     components::{
-        forms::{Field, FormAlert, SubmitButton, error_for, form_error},
+        forms::{EmailField, Field, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
         page_meta::PageMeta,
     },
 };
@@ -58,26 +58,8 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action>
                 <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["email", "password"]))) />
                 <input type="hidden" name="next" value=move || next.get() />
-                <Field
-                    id="login-email".into()
-                    label="Email"
-                    name="email"
-                    input_type="email"
-                    autocomplete="email"
-                    required=true
-                    maxlength=254
-                    error=field("email")
-                />
-                <Field
-                    id="login-password".into()
-                    label="Password"
-                    name="password"
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                    maxlength=1024
-                    error=field("password")
-                />
+                <EmailField id="login-email".into() error=field("email") />
+                <PasswordField id="login-password".into() kind=PasswordKind::Current error=field("password") />
                 <SubmitButton label="Sign in" pending=action.pending() />
             </ActionForm>
             <p class="auth-page__switch"><a href="/forgot-password">"Forgot your password?"</a></p>
@@ -117,27 +99,8 @@ pub fn RegisterPage() -> impl IntoView {
                     maxlength=100
                     error=field("name")
                 />
-                <Field
-                    id="register-email".into()
-                    label="Email"
-                    name="email"
-                    input_type="email"
-                    autocomplete="email"
-                    required=true
-                    maxlength=254
-                    error=field("email")
-                />
-                <Field
-                    id="register-password".into()
-                    label="Password"
-                    name="password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    required=true
-                    maxlength=128
-                    hint="At least 15 characters. A few unrelated words make a strong, memorable password."
-                    error=field("password")
-                />
+                <EmailField id="register-email".into() error=field("email") />
+                <PasswordField id="register-password".into() kind=PasswordKind::New error=field("password") />
                 <SubmitButton label="Create account" pending=action.pending() />
             </ActionForm>
             <p class="auth-page__switch">

@@ -6,7 +6,7 @@
 use crate::{
     api::accounts::{ConfirmEmail, RequestPasswordReset, ResetPassword, check_link},
     components::{
-        forms::{Field, FormAlert, SubmitButton, error_for, form_error},
+        forms::{EmailField, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
         page_meta::PageMeta,
     },
     error::AppError,
@@ -40,16 +40,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <p>"Type the address you sign in with and we will e-mail it a link to choose a new password."</p>
             <ActionForm action>
                 <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["email"]))) />
-                <Field
-                    id="forgot-email".into()
-                    label="Email"
-                    name="email"
-                    input_type="email"
-                    autocomplete="email"
-                    required=true
-                    maxlength=254
-                    error=Signal::derive(move || result.with(|r| error_for(r, "email")))
-                />
+                <EmailField id="forgot-email".into() error=Signal::derive(move || result.with(|r| error_for(r, "email"))) />
                 <SubmitButton label="Send me a link" pending=action.pending() />
             </ActionForm>
             <p class="auth-page__switch"><a href="/login">"Back to sign in"</a></p>
@@ -115,17 +106,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <ActionForm action>
                         <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["new_password"]))) />
                         <input type="hidden" name="token" value=form_token.get_value() />
-                        <Field
-                            id="reset-password".into()
-                            label="New password"
-                            name="new_password"
-                            input_type="password"
-                            autocomplete="new-password"
-                            required=true
-                            maxlength=128
-                            hint="At least 15 characters. A few unrelated words make a strong, memorable password."
-                            error=Signal::derive(move || result.with(|r| error_for(r, "new_password")))
-                        />
+                        <PasswordField id="reset-password".into() kind=PasswordKind::New label="New password" name="new_password"
+                            error=Signal::derive(move || result.with(|r| error_for(r, "new_password"))) />
                         <SubmitButton label="Set new password" pending=action.pending() />
                     </ActionForm>
             </WhenLinkIsValid>

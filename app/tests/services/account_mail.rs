@@ -234,13 +234,18 @@ db_test!(an_address_taken_before_its_confirmation_is_refused_and_nothing_moves, 
     assert_eq!(accounts::profile(&t.db, created.id).await.unwrap().email, "ada@example.com");
 });
 
+/// Grace, with a saved address and one order of one pair of headphones.
+async fn grace_with_an_order(db: &DatabaseConnection) -> (app::server::services::orders::Customer, String) {
+    let shopper = customer(db, "grace@example.com").await;
+    let item = product_with(db, "aurora-wireless-headphones", 5, 1_250).await;
+    addresses::create(db, shopper.id, sample_address("Grace Hopper").validate().unwrap()).await.unwrap();
+    cart::add(db, &CartOwner::User(shopper.id), item.id, 1).await.unwrap();
+    let number = orders::place_order(db, &shopper, request(&new_key(), Payment::CashOnDelivery), &RULES).await.unwrap();
+    (shopper, number)
+}
+
 db_test!(an_export_holds_the_profile_addresses_orders_and_messages_but_no_link, |t| async move {
-    let shopper = customer(&t.db, "grace@example.com").await;
-    let item = product_with(&t.db, "aurora-wireless-headphones", 5, 1_250).await;
-    addresses::create(&t.db, shopper.id, sample_address("Grace Hopper").validate().unwrap()).await.unwrap();
-    cart::add(&t.db, &CartOwner::User(shopper.id), item.id, 1).await.unwrap();
-    let number =
-        orders::place_order(&t.db, &shopper, request(&new_key(), Payment::CashOnDelivery), &RULES).await.unwrap();
+    let (shopper, number) = grace_with_an_order(&t.db).await;
     request_password_reset(&t.db, "grace@example.com", CLIENT, Utc::now()).await.unwrap();
     let token = mailed_token(&t.db, "password_reset").await;
     let export = privacy::export(&t.db, shopper.id, None, Utc::now()).await.unwrap();
@@ -261,12 +266,7 @@ const RULES: app::commerce::PricingRules = app::commerce::PricingRules {
 };
 
 db_test!(deleting_an_account_erases_the_person_and_keeps_their_orders_for_the_books, |t| async move {
-    let shopper = customer(&t.db, "grace@example.com").await;
-    let item = product_with(&t.db, "aurora-wireless-headphones", 5, 1_250).await;
-    addresses::create(&t.db, shopper.id, sample_address("Grace Hopper").validate().unwrap()).await.unwrap();
-    cart::add(&t.db, &CartOwner::User(shopper.id), item.id, 1).await.unwrap();
-    let number =
-        orders::place_order(&t.db, &shopper, request(&new_key(), Payment::CashOnDelivery), &RULES).await.unwrap();
+    let (shopper, number) = grace_with_an_order(&t.db).await;
     a_session_of(&t.db, shopper.id, "grace-session").await;
     let password = "velvet lantern across quiet harbours";
 

@@ -121,7 +121,8 @@ app_test!(the_sitemap_lists_every_product_and_category, |app| async move {
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/xml"));
     let xml = response.text().await.unwrap();
-    assert_eq!(xml.matches("<url>").count(), 2 + 7 + 70);
+    assert_eq!(xml.matches("<url>").count(), 2 + 7 + 70 + 4);
+    assert!(xml.contains("/pages/privacy</loc>"));
     assert!(xml.contains("/products/aurora-wireless-headphones</loc><lastmod>"));
     assert!(xml.contains("/products?category=smart-home</loc>"));
 });
