@@ -72,7 +72,8 @@ export async function accountJourney(page: Page, browser: Browser, javaScript: b
   await profile.getByRole("button", { name: "Save profile" }).click();
   // With JavaScript or without, the account forms are plain POSTs (the page holds no island):
   // the server answers with a redirect back to the freshly rendered page.
-  await page.waitForLoadState("load");
+  await expect(page).toHaveURL(/\/account\?profile=saved$/);
+  await expect(page.getByRole("status").filter({ hasText: "Your profile is saved." })).toBeVisible();
   await expect(profile.getByLabel("Name")).toHaveValue("Ada King");
   await expect(profile.getByLabel("Phone")).toHaveValue("+44 20 7946 0958");
 

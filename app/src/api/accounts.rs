@@ -111,7 +111,9 @@ pub async fn get_profile() -> Result<Profile, AppError> {
 #[server(endpoint = "update_profile")]
 pub async fn update_profile(name: String, phone: String) -> Result<Profile, AppError> {
     use crate::server::{auth::require_user, services::accounts, state::db};
-    accounts::update_profile(&db()?, require_user()?.id, &name, &phone).await
+    let saved = accounts::update_profile(&db()?, require_user()?.id, &name, &phone).await?;
+    leptos_axum::redirect("/account?profile=saved");
+    Ok(saved)
 }
 
 /// Asks to change the sign-in email (current password needed); the change waits for the link

@@ -9,9 +9,7 @@ use crate::{
     },
     components::{
         error_notice::ErrorNotice,
-        forms::{
-            EmailField, Field, FormAlert, FormStatus, PasswordField, PasswordKind, SubmitButton, error_for, form_error,
-        },
+        forms::{EmailField, Field, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
     },
     error::AppError,
 };
@@ -25,6 +23,7 @@ const LOGIN_FOR_ACCOUNT: &str = "/login?next=%2Faccount";
 fn account_notice(query: &ParamsMap) -> Option<&'static str> {
     let flag = |key: &str, value: &str| query.get_str(key) == Some(value);
     [
+        (flag("profile", "saved"), "Your profile is saved."),
         (flag("password", "changed"), "Your password was changed, and every other browser was signed out."),
         (flag("password", "reset"), "Your new password is set, and every other browser was signed out."),
         (
@@ -111,10 +110,6 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-fn saved_message<T>(result: &Option<Result<T, AppError>>, message: &'static str) -> Option<&'static str> {
-    matches!(result, Some(Ok(_))).then_some(message)
-}
-
 #[component]
 fn ProfileSection(
     profile: Profile,
@@ -175,7 +170,6 @@ fn ProfileSection(
                     error=Signal::derive(move || saved.with(|r| error_for(r, "phone")))
                 />
                 <SubmitButton label="Save profile" pending=update_profile.pending() />
-                <FormStatus message=Signal::derive(move || saved.with(|r| saved_message(r, "Profile saved."))) />
             </ActionForm>
             <h3>"Sign-in email"</h3>
             {pending}
@@ -213,7 +207,6 @@ fn PasswordSection(change_password: ServerAction<ChangePassword>) -> impl IntoVi
                 <PasswordField id="password-new".into() kind=PasswordKind::New label="New password" name="new_password"
                     error=field("new_password") />
                 <SubmitButton label="Change password" pending=change_password.pending() />
-                <FormStatus message=Signal::derive(move || result.with(|r| saved_message(r, "Password changed."))) />
             </ActionForm>
         </section>
     }
