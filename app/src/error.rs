@@ -61,6 +61,14 @@ impl FieldError {
 }
 
 impl AppError {
+    /// The message as people read it, on a page, beside a form or in an API problem: the one
+    /// place that decides how an error is worded for display.
+    pub fn sentence(&self) -> String {
+        let text = self.to_string();
+        let mut chars = text.chars();
+        chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    }
+
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation { field: field.into(), message: message.into() }
     }
@@ -156,6 +164,13 @@ impl From<sea_orm::DbErr> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_reads_as_a_sentence_with_a_capital() {
+        assert_eq!(AppError::Unauthorized.sentence(), "Please sign in to continue");
+        assert_eq!(AppError::validation("x", "Already capitalised.").sentence(), "Already capitalised.");
+        assert_eq!(AppError::not_found("order").sentence(), "Order was not found");
+    }
 
     #[test]
     fn client_mistakes_map_to_4xx_and_ours_to_5xx() {

@@ -6,7 +6,6 @@
 use crate::config::IpNet;
 use crate::sessions::client_ip;
 use app::{
-    components::forms::capitalize,
     error::AppError,
     listing::{CategoryLink, ListingQuery, PAGE_SIZE},
     model::{Money, ProductCard},
@@ -205,7 +204,7 @@ fn error_response(error: AppError) -> Response {
         AppError::Validation { field, .. } => Some(field.clone()),
         _ => None,
     };
-    let mut response = problem(status, capitalize(&error.to_string()), parameter);
+    let mut response = problem(status, error.sentence(), parameter);
     if let AppError::RateLimited { retry_after_secs } = error {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     }

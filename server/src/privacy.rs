@@ -33,10 +33,7 @@ pub async fn export(State(state): State<AppState>, auth: AuthSession) -> Respons
                     .into_response()
             }
         },
-        Err(err) => (
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            app::components::forms::capitalize(&err.to_string()),
-        )
+        Err(err) => (StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), err.sentence())
             .into_response(),
     }
 }

@@ -9,7 +9,7 @@
 use crate::{
     api::shop::{AddToCart, RemoveFromCart, UpdateCartLine},
     commerce::{CartLine, CartView, MAX_LINE_QUANTITY, Totals},
-    components::forms::{capitalize, posted_error},
+    components::forms::posted_error,
     error::AppError,
     model::Money,
 };
@@ -72,7 +72,7 @@ pub fn AddToCartButton(product_id: i32, in_stock: bool, #[prop(optional)] produc
 #[component]
 pub fn AddToCartRefusal() -> impl IntoView {
     posted_error::<AddToCart>().map(|error| {
-        view! { <p class="notice notice--error" role="alert">{capitalize(&error.to_string())}</p> }
+        view! { <p class="notice notice--error" role="alert">{error.sentence()}</p> }
     })
 }
 
@@ -110,7 +110,7 @@ pub fn CartControl(count: i32) -> impl IntoView {
             cart.set(Some(Ok(view)));
             error.set(None);
         }
-        Err(failure) => error.set(Some(capitalize(&failure.to_string()))),
+        Err(failure) => error.set(Some(failure.sentence())),
     };
     let change = Callback::new(move |change: LineChange| {
         busy.set(true);
@@ -168,7 +168,7 @@ pub fn CartControl(count: i32) -> impl IntoView {
                     None => view! { <p role="status">"Loading your cart…"</p> }.into_any(),
                     Some(Ok(cart)) => view! { <CartContents cart live /> }.into_any(),
                     Some(Err(failure)) => {
-                        view! { <p class="form-alert" role="alert">{capitalize(&failure.to_string())}</p> }.into_any()
+                        view! { <p class="form-alert" role="alert">{failure.sentence()}</p> }.into_any()
                     }
                 }}
             </Show>
@@ -209,7 +209,7 @@ fn enhance_add_to_cart_forms(on_added: impl Fn(Result<CartView, AppError>) + Cop
                         let _ = alert.set_attribute("hidden", "");
                     }
                     Err(failure) => {
-                        alert.set_text_content(Some(&capitalize(&failure.to_string())));
+                        alert.set_text_content(Some(&failure.sentence()));
                         let _ = alert.remove_attribute("hidden");
                     }
                 }
@@ -228,9 +228,7 @@ pub fn CartContents(cart: CartView, #[prop(optional)] live: Option<LiveLines>) -
     if cart.lines.is_empty() {
         return view! { <EmptyCart /> }.into_any();
     }
-    let posted = posted_error::<UpdateCartLine>()
-        .or_else(posted_error::<RemoveFromCart>)
-        .map(|error| capitalize(&error.to_string()));
+    let posted = posted_error::<UpdateCartLine>().or_else(posted_error::<RemoveFromCart>).map(|error| error.sentence());
     let error = Signal::derive(move || live.map_or_else(|| posted.clone(), |live| live.error.get()));
     let busy = Signal::derive(move || live.is_some_and(|live| live.busy.get()));
     let currency = cart.currency.clone();

@@ -1,4 +1,4 @@
-use crate::{components::forms::capitalize, error::AppError};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -21,7 +21,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Unavailable | AppError::Network => "The shop is unreachable",
         _ => "Something went wrong",
     };
-    let message = capitalize(&error.to_string());
+    let message = error.sentence();
     view! {
         <Title text=heading />
         <Meta name="robots" content="noindex" />

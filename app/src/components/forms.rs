@@ -21,7 +21,7 @@ pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option
 pub fn form_error<T>(result: &Option<Result<T, AppError>>, fields: &[&str]) -> Option<String> {
     match result {
         Some(Err(error)) if error.belongs_to(fields) => None,
-        Some(Err(error)) => Some(capitalize(&error.to_string())),
+        Some(Err(error)) => Some(error.sentence()),
         _ => None,
     }
 }
@@ -41,11 +41,6 @@ pub fn posted_error<S: ServerFn<Error = AppError>>() -> Option<AppError> {
     }
     #[cfg(not(feature = "ssr"))]
     None
-}
-
-pub fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A labelled input. `id` must be unique on the page; `name` is the server function argument.

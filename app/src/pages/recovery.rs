@@ -77,8 +77,7 @@ fn LinkRefused(error: AppError) -> impl IntoView {
             axum::http::StatusCode::from_u16(error.status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST),
         );
     }
-    let message =
-        error.message_for("token").unwrap_or_else(|| crate::components::forms::capitalize(&error.to_string()));
+    let message = error.message_for("token").unwrap_or_else(|| error.sentence());
     view! {
         <p class="form-alert" role="alert">{message}</p>
         <p>
