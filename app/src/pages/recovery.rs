@@ -101,14 +101,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <section class="auth-page">
             <h1>"Choose a new password"</h1>
             <WhenLinkIsValid token>
-                    <p>"Every browser signed in to this account will be signed out."</p>
-                    <ActionForm action>
-                        <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["new_password"]))) />
-                        <input type="hidden" name="token" value=form_token.get_value() />
-                        <PasswordField id="reset-password".into() kind=PasswordKind::New label="New password" name="new_password"
-                            error=Signal::derive(move || result.with(|r| error_for(r, "new_password"))) />
-                        <SubmitButton label="Set new password" pending=action.pending() />
-                    </ActionForm>
+                <p>"Every browser signed in to this account will be signed out."</p>
+                <ActionForm action>
+                    <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["new_password"]))) />
+                    <input type="hidden" name="token" value=form_token.get_value() />
+                    <PasswordField id="reset-password".into() kind=PasswordKind::New label="New password" name="new_password"
+                        error=Signal::derive(move || result.with(|r| error_for(r, "new_password"))) />
+                    <SubmitButton label="Set new password" pending=action.pending() />
+                </ActionForm>
             </WhenLinkIsValid>
         </section>
     }
@@ -127,11 +127,11 @@ pub fn ConfirmEmailPage() -> impl IntoView {
         <section class="auth-page">
             <h1>"Confirm your e-mail address"</h1>
             <WhenLinkIsValid token>
-                    <ActionForm action>
-                        <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &[]))) />
-                        <input type="hidden" name="token" value=form_token.get_value() />
-                        <SubmitButton label="Confirm my e-mail address" pending=action.pending() />
-                    </ActionForm>
+                <ActionForm action>
+                    <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &[]))) />
+                    <input type="hidden" name="token" value=form_token.get_value() />
+                    <SubmitButton label="Confirm my e-mail address" pending=action.pending() />
+                </ActionForm>
             </WhenLinkIsValid>
         </section>
     }
