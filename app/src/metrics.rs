@@ -77,3 +77,53 @@ impl Overview {
 pub const HISTORY_LEN: usize = 360;
 /// How many events the page's log shows.
 pub const EVENT_LOG_LEN: usize = 50;
+
+/// What the storefront's fleet widget shows: a few numbers, so the island's props and its
+/// refreshes stay small (the browser never parses a whole [`Snapshot`] on a storefront page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FleetSummary {
+    /// "healthy", "scaling" or "healing".
+    pub state: String,
+    pub in_service: u32,
+    pub desired: u32,
+    /// Whole percent.
+    pub cpu_percent: u32,
+}
+
+impl From<&Snapshot> for FleetSummary {
+    fn from(s: &Snapshot) -> Self {
+        let state = if s.fleet.unhealthy > 0 {
+            "healing"
+        } else if s.fleet.pending > 0 || s.fleet.terminating > 0 {
+            "scaling"
+        } else {
+            "healthy"
+        };
+        Self {
+            state: state.to_owned(),
+            in_service: s.fleet.in_service,
+            desired: s.fleet.desired,
+            cpu_percent: s.cpu_percent.clamp(0.0, 1000.0).round() as u32,
+        }
+    }
+}
+
+/// How the widget words its figures, on the server and when the browser refreshes them.
+impl FleetSummary {
+    pub fn state_text(&self) -> String {
+        format!("Fleet {}", self.state)
+    }
+
+    pub fn instances_text(&self) -> String {
+        format!("{} of {} instances in service", self.in_service, self.desired)
+    }
+
+    pub fn cpu_text(&self) -> String {
+        format!("CPU {} %", self.cpu_percent)
+    }
+
+    /// The badge's colour: calm when healthy, busy while scaling or healing.
+    pub fn tone(&self) -> &'static str {
+        if self.state == "healthy" { "good" } else { "busy" }
+    }
+}

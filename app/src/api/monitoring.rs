@@ -2,7 +2,7 @@
 
 use crate::{
     error::AppError,
-    metrics::{Overview, Snapshot},
+    metrics::{FleetSummary, Overview},
 };
 use leptos::prelude::*;
 
@@ -12,8 +12,8 @@ pub async fn monitoring_overview() -> Result<Overview, AppError> {
     Ok(crate::server::state::simulator()?.overview())
 }
 
-/// The latest snapshot, for the storefront's compact fleet widget.
+/// The fleet in a few figures, for the storefront's compact widget.
 #[server(endpoint = "fleet_status")]
-pub async fn fleet_status() -> Result<Snapshot, AppError> {
-    Ok(crate::server::state::simulator()?.latest().snapshot.clone())
+pub async fn fleet_status() -> Result<FleetSummary, AppError> {
+    Ok(FleetSummary::from(&crate::server::state::simulator()?.latest().snapshot))
 }

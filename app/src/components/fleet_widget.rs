@@ -1,74 +1,61 @@
 //! The storefront's compact monitoring widget: fleet status, instances and CPU, linking to the
-//! metrics page. An island: the server renders the figures, the browser refreshes them. It
-//! carries no chart code.
+//! metrics page. The server renders the figures; in the browser a small island refreshes them.
+//! It carries no chart code.
 
-use crate::metrics::Snapshot;
+use crate::metrics::FleetSummary;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// How often the widget refreshes in the browser.
 #[cfg(feature = "hydrate")]
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(15);
 
-/// What the widget shows: a few numbers, so the island's props stay small in every page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FleetSummary {
-    /// "healthy", "scaling" or "healing".
-    pub state: String,
-    pub in_service: u32,
-    pub desired: u32,
-    /// Whole percent.
-    pub cpu_percent: u32,
-}
-
-impl From<&Snapshot> for FleetSummary {
-    fn from(s: &Snapshot) -> Self {
-        let state = if s.fleet.unhealthy > 0 {
-            "healing"
-        } else if s.fleet.pending > 0 || s.fleet.terminating > 0 {
-            "scaling"
-        } else {
-            "healthy"
-        };
-        Self {
-            state: state.to_owned(),
-            in_service: s.fleet.in_service,
-            desired: s.fleet.desired,
-            cpu_percent: s.cpu_percent.clamp(0.0, 1000.0).round() as u32,
-        }
+#[component]
+pub fn FleetWidget(status: FleetSummary) -> impl IntoView {
+    view! {
+        <FleetRefresh>
+            <aside class="fleet-widget" aria-labelledby="fleet-widget-title" data-testid="fleet-widget">
+                <h2 id="fleet-widget-title" class="fleet-widget__title">"Our servers right now"</h2>
+                <p class="fleet-widget__figures">
+                    <span class="badge" data-tone=status.tone() data-fleet="state">{status.state_text()}</span>
+                    <span data-fleet="instances">{status.instances_text()}</span>
+                    <span data-fleet="cpu">{status.cpu_text()}</span>
+                </p>
+                <a href="/monitoring">"See live metrics"</a>
+            </aside>
+        </FleetRefresh>
     }
 }
 
+/// Refreshes the figures the server rendered (its children, so it has no props to parse) every
+/// [`REFRESH`]. The refresh itself is a wasm chunk of its own, fetched at the first refresh.
 #[island]
-pub fn FleetWidget(status: FleetSummary) -> impl IntoView {
-    let status = RwSignal::new(status);
+fn FleetRefresh(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                leptos::task::spawn_local(async move {
-                    // A failed refresh keeps the last figures.
-                    if let Ok(latest) = crate::api::monitoring::fleet_status().await {
-                        status.set(FleetSummary::from(&latest));
-                    }
-                })
-            },
-            REFRESH,
-        ) {
+        if let Ok(handle) = set_interval_with_handle(|| leptos::task::spawn_local(refresh()), REFRESH) {
             on_cleanup(move || handle.clear());
         }
     });
-    view! {
-        <aside class="fleet-widget" aria-labelledby="fleet-widget-title" data-testid="fleet-widget">
-            <h2 id="fleet-widget-title" class="fleet-widget__title">"Our servers right now"</h2>
-            <p class="fleet-widget__figures">
-                <span class="badge" data-tone=move || status.with(|s| if s.state == "healthy" { "good" } else { "busy" })>
-                    {move || status.with(|s| format!("Fleet {}", s.state))}
-                </span>
-                <span>{move || status.with(|s| format!("{} of {} instances in service", s.in_service, s.desired))}</span>
-                <span>{move || status.with(|s| format!("CPU {} %", s.cpu_percent))}</span>
-            </p>
-            <a href="/monitoring">"See live metrics"</a>
-        </aside>
+    children()
+}
+
+/// Asks the server for the latest figures and writes them into the widget. A failed refresh
+/// keeps the last figures.
+#[cfg(feature = "hydrate")]
+#[leptos::lazy]
+async fn refresh() {
+    let Ok(status) = crate::api::monitoring::fleet_status().await else {
+        return;
+    };
+    let figure = |name: &str| document().query_selector(&format!("[data-fleet={name}]")).ok().flatten();
+    if let Some(state) = figure("state") {
+        state.set_text_content(Some(&status.state_text()));
+        let _ = state.set_attribute("data-tone", status.tone());
+    }
+    if let Some(instances) = figure("instances") {
+        instances.set_text_content(Some(&status.instances_text()));
+    }
+    if let Some(cpu) = figure("cpu") {
+        cpu.set_text_content(Some(&status.cpu_text()));
     }
 }

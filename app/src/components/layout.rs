@@ -5,10 +5,7 @@ use crate::{
         shop::cart_count,
     },
     app::SHOP_NAME,
-    components::{
-        cart::CartControl,
-        fleet_widget::{FleetSummary, FleetWidget},
-    },
+    components::{cart::CartControl, fleet_widget::FleetWidget},
     listing::encode_query_value,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -93,12 +90,8 @@ fn AccountLinks() -> impl IntoView {
 pub fn Footer() -> impl IntoView {
     // The metrics page shows all of it already.
     let on_metrics_page = use_location().pathname.with_untracked(|path| path == "/monitoring");
-    let status = Resource::new(
-        || (),
-        move |_| async move {
-            if on_metrics_page { None } else { fleet_status().await.ok().map(|s| FleetSummary::from(&s)) }
-        },
-    );
+    let status =
+        Resource::new(|| (), move |_| async move { if on_metrics_page { None } else { fleet_status().await.ok() } });
     view! {
         <footer class="site-footer">
             <Suspense fallback=|| ()>
