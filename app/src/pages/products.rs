@@ -110,42 +110,61 @@ fn ListingResults(listing: Listing) -> impl IntoView {
     }
 }
 
-/// "Sort by": a GET form that works without JavaScript; once hydrated (a small island), choosing
-/// an option loads the sorted listing straight away (back to page 1, since positions change).
-#[island]
+/// "Sort by": a GET form that works without JavaScript (the "Apply" button). With it, choosing
+/// an option sends the form straight away (back to page 1, since positions change); the form
+/// itself is server HTML inside a small island that only listens for the choice.
+#[component]
 fn SortForm(query: ListingQuery) -> impl IntoView {
     let selected = query.effective_sort();
     let searching = query.has_search();
-    let on_change = {
-        let query = query.clone();
-        move |ev: leptos::ev::Event| {
-            if let Some(sort) = SortOrder::from_param(&event_target_value(&ev)) {
-                let next = ListingQuery { sort: Some(sort), page: 1, ..query.clone() };
-                let _ = window().location().set_href(&next.href());
-            }
-        }
-    };
     view! {
-        <form class="sort-form" method="get" action="/products">
-            {query.category.clone().map(|category| view! { <input type="hidden" name="category" value=category /> })}
-            {query.q.clone().map(|q| view! { <input type="hidden" name="q" value=q /> })}
-            <label for="sort">"Sort by"</label>
-            <select id="sort" name="sort" on:change=on_change>
-                {SortOrder::CHOICES
-                    .into_iter()
-                    .filter(|sort| searching || *sort != SortOrder::Relevance)
-                    .map(|sort| {
-                        view! {
-                            <option value=sort.as_param() selected=sort == selected>
-                                {sort.label()}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <button type="submit" class="button button--small button--quiet">"Apply"</button>
-        </form>
+        <SubmitOnChange>
+            <form class="sort-form" method="get" action="/products">
+                {query.category.clone().map(|category| view! { <input type="hidden" name="category" value=category /> })}
+                {query.q.clone().map(|q| view! { <input type="hidden" name="q" value=q /> })}
+                <label for="sort">"Sort by"</label>
+                <select id="sort" name="sort" data-submit-on-change="">
+                    {SortOrder::CHOICES
+                        .into_iter()
+                        .filter(|sort| searching || *sort != SortOrder::Relevance)
+                        .map(|sort| {
+                            view! {
+                                <option value=sort.as_param() selected=sort == selected>
+                                    {sort.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="button button--small button--quiet">"Apply"</button>
+            </form>
+        </SubmitOnChange>
     }
+}
+
+/// Sends a `<select data-submit-on-change>`'s form as soon as its choice changes. The form is
+/// the island's children (server HTML, never hydrated), so the browser carries no rendering code
+/// for it: one listener on the window does the work.
+#[island]
+fn SubmitOnChange(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::change, |ev| {
+            let Some(select) = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            else {
+                return;
+            };
+            if select.has_attribute("data-submit-on-change")
+                && let Some(form) = select.form()
+            {
+                let _ = form.submit();
+            }
+        });
+        // The island lives as long as the page.
+        std::mem::forget(handle);
+    }
+    children()
 }
 
 #[component]
