@@ -68,3 +68,36 @@ test("the storefront's code and styles are content-hashed and cached for a year"
     expect(cacheControl, path).toBe("public, max-age=31536000, immutable");
   }
 });
+
+test("the cart's code arrives only when the shopper reaches for it", async ({ page }) => {
+  const problems = collectProblems(page);
+  const chunks: string[] = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/^\/pkg\/(split_|chunk_)/.test(path)) chunks.push(path);
+  });
+  await page.goto("/products?category=audio");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // Hydrated with the main module alone: the islands parse no props and call no server yet.
+  expect(chunks).toEqual([]);
+
+  // Pointing at "Add to cart" fetches the cart's chunks; none of them is chart code.
+  const button = page.locator("article.product-card").first().getByRole("button", { name: "Add to cart" });
+  await button.hover();
+  await expect.poll(() => chunks.length).toBeGreaterThan(0);
+  await button.click();
+  const drawer = page.getByRole("dialog", { name: "Shopping cart" });
+  await expect(drawer.getByRole("listitem")).toHaveCount(1);
+  await expect(page.getByRole("banner").getByRole("link", { name: "Cart (1)" })).toBeVisible();
+
+  // Closed and opened again from the header, the drawer fetches the cart and shows the line.
+  await drawer.getByRole("button", { name: "Close" }).click();
+  await expect(drawer).toBeHidden();
+  await page.getByRole("banner").getByRole("link", { name: "Cart (1)" }).click();
+  await expect(drawer.getByRole("listitem")).toHaveCount(1);
+  await drawer.getByRole("button", { name: "Increase quantity" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Cart (2)" })).toBeVisible();
+
+  expect(chunks.filter((path) => /dashboard/.test(path))).toEqual([]);
+  expect(problems).toEqual([]);
+});

@@ -2,7 +2,7 @@
 //! the slide-out drawer), and the line controls the drawer and `/cart` share.
 //!
 //! Every control is a plain form posting to a server function, so it works without JavaScript
-//! (the server answers with a redirect back). The header's [`CartControl`] is the one island:
+//! (the server answers with a redirect back). The header's [`CartDrawer`] is the one island:
 //! once hydrated it takes over the page's "Add to cart" forms (marked `data-cart-form="add"`),
 //! keeps the count and opens the drawer, so a page of cards carries no per-card machinery.
 
@@ -91,48 +91,42 @@ pub struct LiveLines {
     pub error: Signal<Option<String>>,
 }
 
-/// The header's cart: a link to `/cart` that, once hydrated, opens a modal `<dialog>` drawer
-/// (focus stays inside, Escape closes), and the handler of every "Add to cart" form on the page.
-/// The server renders only the count; the cart itself is fetched when the drawer opens.
-#[island]
-pub fn CartControl(count: i32) -> impl IntoView {
-    let count = RwSignal::new(count);
-    let open = RwSignal::new(false);
-    let cart = RwSignal::new(None::<Result<CartView, AppError>>);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
+/// The drawer's state in the browser: the cart once it has been asked for, and how the last
+/// change went. One copyable handle, so the lazily loaded code can update it.
+#[derive(Clone, Copy)]
+pub struct CartState {
+    pub cart: RwSignal<Option<Result<CartView, AppError>>>,
+    pub busy: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+}
 
-    // What every cart change answers with: the whole cart, which is also the drawer's.
-    let show = move |result: Result<CartView, AppError>| match result {
-        Ok(view) => {
-            count.set(view.item_count());
-            cart.set(Some(Ok(view)));
-            error.set(None);
-        }
-        Err(failure) => error.set(Some(failure.sentence())),
-    };
-    let change = Callback::new(move |change: LineChange| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let result = match change {
-                LineChange::Quantity { product_id, quantity } => {
-                    crate::api::shop::update_cart_line(product_id, quantity).await
-                }
-                LineChange::Remove { product_id } => crate::api::shop::remove_from_cart(product_id).await,
-            };
-            busy.set(false);
-            show(result);
-        });
-    });
-    let open_drawer = move |ev: leptos::ev::MouseEvent| {
-        // Let modified clicks (new tab, new window) keep their meaning.
-        if !(ev.ctrl_key() || ev.meta_key() || ev.shift_key()) {
-            ev.prevent_default();
-            open.set(true);
-            leptos::task::spawn_local(async move { cart.set(Some(crate::api::shop::get_cart().await)) });
-        }
-    };
+/// The header's cart: "Cart (N)", a link to `/cart`. Once the page is hydrated the link opens a
+/// modal `<dialog>` drawer (focus stays inside, Escape closes) and every "Add to cart" form on
+/// the page is sent in place (see [`CartDrawer`]).
+#[component]
+pub fn CartControl(count: i32) -> impl IntoView {
+    view! {
+        <CartDrawer>
+            <a href="/cart" class="cart-link">{cart_link_text(count)}</a>
+        </CartDrawer>
+    }
+}
+
+/// What the header's cart link says.
+pub fn cart_link_text(count: i32) -> String {
+    format!("Cart ({count})")
+}
+
+/// The island behind [`CartControl`]: the link is its server-rendered children, so the island
+/// has no props to parse, and the page's first wasm holds only the dialog and the listeners.
+/// Talking to the server and drawing the drawer's lines are lazily loaded (`live`): fetched when
+/// the pointer or focus reaches the cart or an "Add to cart" button, at the latest on the first
+/// click.
+#[island]
+fn CartDrawer(children: Children) -> impl IntoView {
+    let state = CartState { cart: RwSignal::new(None), busy: RwSignal::new(false), error: RwSignal::new(None) };
+    let open = RwSignal::new(false);
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         let open = open.get();
         if let Some(dialog) = dialog.get() {
@@ -144,81 +138,187 @@ pub fn CartControl(count: i32) -> impl IntoView {
         }
     });
     #[cfg(feature = "hydrate")]
-    enhance_add_to_cart_forms(move |result| {
-        let added = result.is_ok();
-        show(result);
-        if added {
-            open.set(true);
-        }
-    });
+    enhance_cart_controls(state, open);
 
     let close = move || open.set(false);
-    let live = LiveLines { change, busy: busy.into(), error: error.into() };
     view! {
-        <a href="/cart" class="cart-link" on:click=open_drawer>
-            {move || format!("Cart ({})", count.get())}
-        </a>
+        {children()}
         <dialog node_ref=dialog class="cart-drawer" aria-labelledby="cart-drawer-title" on:close=move |_| close()>
             <Show when=move || open.get()>
                 <div class="cart-drawer__header">
                     <h2 id="cart-drawer-title">"Shopping cart"</h2>
                     <button type="button" class="button button--quiet" on:click=move |_| close()>"Close"</button>
                 </div>
-                {move || match cart.get() {
-                    None => view! { <p role="status">"Loading your cart…"</p> }.into_any(),
-                    Some(Ok(cart)) => view! { <CartContents cart live /> }.into_any(),
-                    Some(Err(failure)) => {
-                        view! { <p class="form-alert" role="alert">{failure.sentence()}</p> }.into_any()
-                    }
-                }}
+                {drawer_body(state)}
             </Show>
         </dialog>
     }
 }
 
-/// Sends the page's "Add to cart" forms with the server function instead of a page load.
-/// One listener on the window serves every card, including those "Load more" appends later.
+/// The drawer's body, drawn by the lazily loaded code each time the drawer opens. The server
+/// never renders it: the drawer is closed in every server-rendered page.
+fn drawer_body(state: CartState) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        Suspend::new(live::draw(state))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = state;
+    }
+}
+
+/// One set of listeners on the window serves the cart link and every "Add to cart" form,
+/// including those "Load more" appends later: a click on the link opens the drawer, a form is
+/// sent with the server function instead of a page load, and pointing at or focusing either
+/// fetches the code that does the work.
 #[cfg(feature = "hydrate")]
-fn enhance_add_to_cart_forms(on_added: impl Fn(Result<CartView, AppError>) + Copy + 'static) {
+fn enhance_cart_controls(state: CartState, open: RwSignal<bool>) {
     use wasm_bindgen::JsCast;
 
-    let handle = window_event_listener(leptos::ev::submit, move |ev| {
-        let Some(form) = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
-            return;
-        };
-        if form.get_attribute("data-cart-form").as_deref() != Some("add") {
-            return;
+    let near_cart = |target: Option<web_sys::EventTarget>, selector: &str| {
+        target
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest(selector).ok().flatten())
+    };
+    let preload = move |target: Option<web_sys::EventTarget>| {
+        if near_cart(target, "[data-cart-form=\"add\"], .cart-link").is_some() {
+            live::preload();
         }
-        let Some(product_id) = form.get_attribute("data-product-id").and_then(|id| id.parse::<i32>().ok()) else {
-            return;
-        };
-        ev.prevent_default();
+    };
+    let handles = [
+        window_event_listener(leptos::ev::pointerover, move |ev| preload(ev.target())),
+        window_event_listener(leptos::ev::focusin, move |ev| preload(ev.target())),
+        window_event_listener(leptos::ev::click, move |ev| {
+            // Let modified clicks (new tab, new window) keep their meaning.
+            if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+                return;
+            }
+            if near_cart(ev.target(), ".cart-link").is_some() {
+                ev.prevent_default();
+                open.set(true);
+                leptos::task::spawn_local(live::load(state));
+            }
+        }),
+        window_event_listener(leptos::ev::submit, move |ev| {
+            let Some(form) = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+                return;
+            };
+            if form.get_attribute("data-cart-form").as_deref() != Some("add") {
+                return;
+            }
+            let Some(product_id) = form.get_attribute("data-product-id").and_then(|id| id.parse::<i32>().ok()) else {
+                return;
+            };
+            ev.prevent_default();
+            leptos::task::spawn_local(async move {
+                if live::add(product_id, form, state).await {
+                    open.set(true);
+                }
+            });
+        }),
+    ];
+    // The island lives as long as the page.
+    std::mem::forget(handles);
+}
+
+/// The cart's code that only an interaction needs: its server calls and the drawer's lines. Each
+/// function is split into a wasm chunk of its own by `cargo leptos build --split`, so a
+/// storefront page's first load carries none of it.
+#[cfg(feature = "hydrate")]
+mod live {
+    use super::{CartContents, CartState, LineChange, LiveLines, cart_link_text};
+    use crate::{commerce::CartView, error::AppError};
+    use leptos::prelude::*;
+
+    /// Starts fetching the chunks, once: called when the pointer or focus reaches the cart.
+    pub fn preload() {
+        thread_local! {
+            static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+        if !STARTED.replace(true) {
+            let _ = leptos::lazy_preload!(add);
+            let _ = leptos::lazy_preload!(load);
+            let _ = leptos::lazy_preload!(draw);
+        }
+    }
+
+    /// What every cart change answers with: the whole cart, which is also the drawer's, and the
+    /// header's count.
+    fn show(state: CartState, result: Result<CartView, AppError>) {
+        match result {
+            Ok(view) => {
+                if let Some(link) = document().query_selector(".cart-link").ok().flatten() {
+                    link.set_text_content(Some(&cart_link_text(view.item_count())));
+                }
+                state.cart.set(Some(Ok(view)));
+                state.error.set(None);
+            }
+            Err(failure) => state.error.set(Some(failure.sentence())),
+        }
+    }
+
+    /// Fetches the cart for the drawer that has just opened.
+    #[leptos::lazy]
+    pub async fn load(state: CartState) {
+        let result = crate::api::shop::get_cart().await;
+        state.cart.set(Some(result));
+    }
+
+    /// Adds one of a product from its card's form; says whether it was added. A refusal is
+    /// shown in the form's own alert.
+    #[leptos::lazy]
+    pub async fn add(product_id: i32, form: web_sys::HtmlFormElement, state: CartState) -> bool {
         let button = form.query_selector("button").ok().flatten();
         let alert = form.query_selector(".form-alert").ok().flatten();
         if let Some(button) = &button {
             let _ = button.set_attribute("disabled", "");
         }
-        leptos::task::spawn_local(async move {
-            let result = crate::api::shop::add_to_cart(product_id, None).await;
-            if let Some(button) = &button {
-                let _ = button.remove_attribute("disabled");
-            }
-            if let Some(alert) = &alert {
-                match &result {
-                    Ok(_) => {
-                        let _ = alert.set_attribute("hidden", "");
-                    }
-                    Err(failure) => {
-                        alert.set_text_content(Some(&failure.sentence()));
-                        let _ = alert.remove_attribute("hidden");
-                    }
+        let result = crate::api::shop::add_to_cart(product_id, None).await;
+        if let Some(button) = &button {
+            let _ = button.remove_attribute("disabled");
+        }
+        if let Some(alert) = &alert {
+            match &result {
+                Ok(_) => {
+                    let _ = alert.set_attribute("hidden", "");
+                }
+                Err(failure) => {
+                    alert.set_text_content(Some(&failure.sentence()));
+                    let _ = alert.remove_attribute("hidden");
                 }
             }
-            on_added(result);
+        }
+        let added = result.is_ok();
+        show(state, result);
+        added
+    }
+
+    /// The drawer's lines, totals and checkout link, with the line controls sent in place:
+    /// drawn again, here, whenever the cart changes.
+    #[leptos::lazy]
+    pub fn draw(state: CartState) -> AnyView {
+        let change = Callback::new(move |change: LineChange| {
+            state.busy.set(true);
+            leptos::task::spawn_local(async move {
+                let result = match change {
+                    LineChange::Quantity { product_id, quantity } => {
+                        crate::api::shop::update_cart_line(product_id, quantity).await
+                    }
+                    LineChange::Remove { product_id } => crate::api::shop::remove_from_cart(product_id).await,
+                };
+                state.busy.set(false);
+                show(state, result);
+            });
         });
-    });
-    // The island lives as long as the page.
-    std::mem::forget(handle);
+        let live = LiveLines { change, busy: state.busy.into(), error: state.error.into() };
+        (move || match state.cart.get() {
+            None => view! { <p role="status">"Loading your cart…"</p> }.into_any(),
+            Some(Ok(cart)) => view! { <CartContents cart live /> }.into_any(),
+            Some(Err(failure)) => view! { <p class="form-alert" role="alert">{failure.sentence()}</p> }.into_any(),
+        })
+        .into_any()
+    }
 }
 
 /// Lines, totals and the way to checkout: the drawer's body (`live`: changed in place) and the
