@@ -63,58 +63,138 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn LatestProducts(first_page: ProductPage) -> impl IntoView {
     let shown = first_page.items.len() as i64;
+    let more = first_page.has_more && shown < home::MAX_SHOWN;
     view! {
         <div class="product-grid">
             {first_page.items.into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
-            <LoadMore shown has_more=first_page.has_more />
+            <LoadMore>
+                // Without JavaScript the form asks the server for a longer page (`?shown=N`).
+                {more.then(|| view! {
+                    <form class="load-more" method="get" action="/" data-load-more="">
+                        <input type="hidden" name="shown" value=shown + home::PAGE_SIZE />
+                        <button type="submit" class="button">{LOAD_MORE}</button>
+                    </form>
+                })}
+                <p class="notice notice--error load-more__error" role="alert" hidden></p>
+                <p class="visually-hidden load-more__status" aria-live="polite">{showing(shown)}</p>
+            </LoadMore>
         </div>
     }
 }
 
-/// "Load more products". With JavaScript, the button calls the server function and appends the
-/// cards in place; without it, the same form asks the server for a longer page (`?shown=N`).
+const LOAD_MORE: &str = "Load more products";
+
+fn showing(count: i64) -> String {
+    format!("Showing {count} products")
+}
+
+/// "Load more products" in place. The form, its error and its live status are the island's
+/// server-rendered children, so the island has no props to parse; with JavaScript, one listener
+/// sends the form to the lazily loaded code (`more`), which fetches the next cards and updates
+/// the form, and the island draws the appended cards before it.
 #[island]
-fn LoadMore(shown: i64, has_more: bool) -> impl IntoView {
+fn LoadMore(children: Children) -> impl IntoView {
     let items = RwSignal::new(Vec::<crate::model::ProductCard>::new());
-    let has_more = RwSignal::new(has_more);
-    let load_error = RwSignal::new(None::<String>);
-    let load_more = Action::new(move |offset: &i64| {
-        let offset = *offset;
-        async move {
-            match latest_products(offset, home::PAGE_SIZE).await {
-                Ok(page) => {
-                    items.update(|list| list.extend(page.items));
-                    has_more.set(page.has_more);
-                    load_error.set(None);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::submit, move |ev| {
+            let Some(form) = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+                return;
+            };
+            if form.has_attribute("data-load-more") {
+                ev.prevent_default();
+                if !form.has_attribute("aria-busy") {
+                    leptos::task::spawn_local(more::fetch(form, items));
                 }
-                Err(err) => load_error.set(Some(err.to_string())),
+            }
+        });
+        // The island lives as long as the page.
+        std::mem::forget(handle);
+    }
+    view! {
+        {appended_cards(items)}
+        {children()}
+    }
+}
+
+/// The appended cards, drawn by the lazily loaded code once the first of them arrive. Nothing is
+/// appended on the server.
+fn appended_cards(items: RwSignal<Vec<crate::model::ProductCard>>) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let any = Memo::new(move |_| !items.with(Vec::is_empty));
+        move || any.get().then(|| Suspend::new(more::draw(items)))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = items;
+    }
+}
+
+/// What only a press of "Load more" needs, each split into a wasm chunk of its own.
+#[cfg(feature = "hydrate")]
+mod more {
+    use super::{LOAD_MORE, showing};
+    use crate::{api::catalog::latest_products, components::product_card::ProductCard, model::home};
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    /// Fetches the cards after those shown (the form's `shown` asks for the next page's end).
+    #[leptos::lazy]
+    pub async fn fetch(form: web_sys::HtmlFormElement, items: RwSignal<Vec<crate::model::ProductCard>>) {
+        let Some(shown) = form
+            .query_selector("input[name=shown]")
+            .ok()
+            .flatten()
+            .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(offset) = shown.value().parse::<i64>().ok().map(|next| next - home::PAGE_SIZE) else {
+            return;
+        };
+        let button = form.query_selector("button").ok().flatten();
+        let error = document().query_selector(".load-more__error").ok().flatten();
+        let _ = form.set_attribute("aria-busy", "true");
+        if let Some(button) = &button {
+            let _ = button.set_attribute("disabled", "");
+            button.set_text_content(Some("Loading…"));
+        }
+        match latest_products(offset, home::PAGE_SIZE).await {
+            Ok(page) => {
+                let count = offset + page.items.len() as i64;
+                items.update(|list| list.extend(page.items));
+                if page.has_more && count < home::MAX_SHOWN {
+                    shown.set_value(&(count + home::PAGE_SIZE).to_string());
+                } else {
+                    form.remove();
+                }
+                if let Some(error) = &error {
+                    let _ = error.set_attribute("hidden", "");
+                }
+                if let Some(status) = document().query_selector(".load-more__status").ok().flatten() {
+                    status.set_text_content(Some(&showing(count)));
+                }
+            }
+            Err(err) => {
+                if let Some(error) = &error {
+                    error.set_text_content(Some(&err.sentence()));
+                    let _ = error.remove_attribute("hidden");
+                }
             }
         }
-    });
-    let count = move || shown + items.with(Vec::len) as i64;
-    let pending = load_more.pending();
+        let _ = form.remove_attribute("aria-busy");
+        if let Some(button) = &button {
+            let _ = button.remove_attribute("disabled");
+            button.set_text_content(Some(LOAD_MORE));
+        }
+    }
 
-    view! {
-        // Appended cards are only ever added to: re-rendering the short list is cheaper in
-        // bytes than a keyed list.
-        {move || items.get().into_iter().map(|product| view! { <ProductCard product /> }).collect_view()}
-        <Show when=move || has_more.get() && count() < home::MAX_SHOWN>
-            <form
-                class="load-more"
-                method="get"
-                action="/"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    load_more.dispatch(count());
-                }
-            >
-                <input type="hidden" name="shown" value=move || count() + home::PAGE_SIZE />
-                <button type="submit" class="button" disabled=move || pending.get()>
-                    {move || if pending.get() { "Loading…" } else { "Load more products" }}
-                </button>
-            </form>
-        </Show>
-        {move || load_error.get().map(|message| view! { <p class="notice notice--error load-more__error" role="alert">{message}</p> })}
-        <p class="visually-hidden" aria-live="polite">{move || format!("Showing {} products", count())}</p>
+    /// Appended cards are only ever added to: re-rendering the short list is cheaper in bytes
+    /// than a keyed list.
+    #[leptos::lazy]
+    pub fn draw(items: RwSignal<Vec<crate::model::ProductCard>>) -> AnyView {
+        (move || items.get().into_iter().map(|product| view! { <ProductCard product /> }).collect_view()).into_any()
     }
 }
