@@ -211,8 +211,16 @@ fn enhance_cart_controls(state: CartState, open: RwSignal<bool>) {
                 return;
             };
             ev.prevent_default();
+            // Disabled at once, before the chunk has arrived, so a second press adds nothing.
+            let Some(button) = form.query_selector("button").ok().flatten() else {
+                return;
+            };
+            if button.has_attribute("disabled") {
+                return;
+            }
+            let _ = button.set_attribute("disabled", "");
             leptos::task::spawn_local(async move {
-                if live::add(product_id, form, state).await {
+                if live::add(product_id, form, button, state).await {
                     open.set(true);
                 }
             });
@@ -265,19 +273,18 @@ mod live {
         state.cart.set(Some(result));
     }
 
-    /// Adds one of a product from its card's form; says whether it was added. A refusal is
-    /// shown in the form's own alert.
+    /// Adds one of a product from its card's form (whose button the caller has disabled);
+    /// says whether it was added. A refusal is shown in the form's own alert.
     #[leptos::lazy]
-    pub async fn add(product_id: i32, form: web_sys::HtmlFormElement, state: CartState) -> bool {
-        let button = form.query_selector("button").ok().flatten();
+    pub async fn add(
+        product_id: i32,
+        form: web_sys::HtmlFormElement,
+        button: web_sys::Element,
+        state: CartState,
+    ) -> bool {
         let alert = form.query_selector(".form-alert").ok().flatten();
-        if let Some(button) = &button {
-            let _ = button.set_attribute("disabled", "");
-        }
         let result = crate::api::shop::add_to_cart(product_id, None).await;
-        if let Some(button) = &button {
-            let _ = button.remove_attribute("disabled");
-        }
+        let _ = button.remove_attribute("disabled");
         if let Some(alert) = &alert {
             match &result {
                 Ok(_) => {

@@ -104,7 +104,9 @@ fn LoadMore(children: Children) -> impl IntoView {
             };
             if form.has_attribute("data-load-more") {
                 ev.prevent_default();
+                // Marked busy at once, before the chunk has arrived, so a second press waits.
                 if !form.has_attribute("aria-busy") {
+                    let _ = form.set_attribute("aria-busy", "true");
                     leptos::task::spawn_local(more::fetch(form, items));
                 }
             }
@@ -140,7 +142,8 @@ mod more {
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
 
-    /// Fetches the cards after those shown (the form's `shown` asks for the next page's end).
+    /// Fetches the cards after those shown (the form's `shown` asks for the next page's end);
+    /// the caller has marked the form busy.
     #[leptos::lazy]
     pub async fn fetch(form: web_sys::HtmlFormElement, items: RwSignal<Vec<crate::model::ProductCard>>) {
         let Some(shown) = form
@@ -149,14 +152,15 @@ mod more {
             .flatten()
             .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
         else {
+            let _ = form.remove_attribute("aria-busy");
             return;
         };
         let Some(offset) = shown.value().parse::<i64>().ok().map(|next| next - home::PAGE_SIZE) else {
+            let _ = form.remove_attribute("aria-busy");
             return;
         };
         let button = form.query_selector("button").ok().flatten();
         let error = document().query_selector(".load-more__error").ok().flatten();
-        let _ = form.set_attribute("aria-busy", "true");
         if let Some(button) = &button {
             let _ = button.set_attribute("disabled", "");
             button.set_text_content(Some("Loading…"));
