@@ -143,20 +143,23 @@ mod more {
     use wasm_bindgen::JsCast;
 
     /// Fetches the cards after those shown (the form's `shown` asks for the next page's end);
-    /// the caller has marked the form busy.
+    /// the caller has marked the form busy, and it is free again whatever happened.
     #[leptos::lazy]
     pub async fn fetch(form: web_sys::HtmlFormElement, items: RwSignal<Vec<crate::model::ProductCard>>) {
+        append_next(&form, items).await;
+        let _ = form.remove_attribute("aria-busy");
+    }
+
+    async fn append_next(form: &web_sys::HtmlFormElement, items: RwSignal<Vec<crate::model::ProductCard>>) {
         let Some(shown) = form
             .query_selector("input[name=shown]")
             .ok()
             .flatten()
             .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
         else {
-            let _ = form.remove_attribute("aria-busy");
             return;
         };
         let Some(offset) = shown.value().parse::<i64>().ok().map(|next| next - home::PAGE_SIZE) else {
-            let _ = form.remove_attribute("aria-busy");
             return;
         };
         let button = form.query_selector("button").ok().flatten();
@@ -188,7 +191,6 @@ mod more {
                 }
             }
         }
-        let _ = form.remove_attribute("aria-busy");
         if let Some(button) = &button {
             let _ = button.remove_attribute("disabled");
             button.set_text_content(Some(LOAD_MORE));
