@@ -116,6 +116,7 @@ pub struct MetricsEndpoint {
     pub http: Arc<HttpMetrics>,
     pub state: AppState,
     pub token: Option<Arc<str>>,
+    pub connections: Arc<crate::connections::ConnectionStats>,
 }
 
 pub async fn metrics(
@@ -137,6 +138,7 @@ pub async fn metrics(
     let mut out = String::new();
     endpoint.http.render(&mut out);
     render_process(&mut out);
+    render_connections(&endpoint.connections, &mut out);
     render_database(&endpoint.state, &mut out).await;
     render_business(&mut out);
     render_simulator(&endpoint.state, &mut out);
@@ -163,6 +165,18 @@ pub fn mark_process_start() {
     STARTED_AT.get_or_init(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
     });
+}
+
+/// Open client connections, and those with a request on them (the rest wait, parked, for their
+/// next request).
+fn render_connections(connections: &crate::connections::ConnectionStats, out: &mut String) {
+    gauge(out, "cloudscale_http_connections_open", "Open client connections.", connections.open());
+    gauge(
+        out,
+        "cloudscale_http_connections_serving",
+        "Client connections with a request being read or answered.",
+        connections.serving(),
+    );
 }
 
 /// The standard `process_*` metrics, read from /proc (absent elsewhere, as in Prometheus's own

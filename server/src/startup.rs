@@ -1,6 +1,7 @@
 use crate::{
     api_v1::{self, ApiState, RateLimiter},
     config::{Environment, Settings, redact_password},
+    connections::ConnectionStats,
     health::{self, Readiness, ReadyCheck},
     live, mail,
     middleware::server_fn_error_status,
@@ -79,6 +80,7 @@ pub struct Application {
     shutdown_grace: Duration,
     shutdown_drain: Duration,
     readiness: Readiness,
+    connections: Arc<ConnectionStats>,
     /// Held while serving from a SQLite file, so a second server on the same file refuses to start.
     _sqlite_lock: Option<std::fs::File>,
     /// The e-mail worker's mailer and wake-up, taken when serving starts.
@@ -148,8 +150,11 @@ impl Application {
             upload_dir: settings.upload_dir.clone(),
             api_rate_per_minute: settings.api_rate_per_minute,
             page_cache: settings.page_cache,
+            connections: Arc::default(),
         };
+        let connections = extras.connections.clone();
         Ok(Self {
+            connections,
             listener,
             outbox: Some((mailer, outbox_signal)),
             router: router(state, policy, sessions, readiness.clone(), extras),
@@ -194,11 +199,10 @@ impl Application {
         let mailer =
             self.outbox.map(|(mailer, signal)| tokio::spawn(mail::run_outbox_worker(self.db.clone(), mailer, signal)));
         tracing::info!(address = %format!("http://{}", self.local_addr), "listening");
-        let server = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(signal);
+        let server = crate::connections::serve(self.listener, self.router, self.connections, signal);
         let grace = self.shutdown_grace;
         let result = tokio::select! {
-            result = server => result,
+            () = server => Ok(()),
             () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
                 tracing::warn!(grace_secs = grace.as_secs(), "grace period over; exiting with requests still open");
                 Ok(())
@@ -293,6 +297,8 @@ pub struct RouterExtras {
     pub api_rate_per_minute: u32,
     /// Serve signed-out visitors' public pages from the page cache.
     pub page_cache: bool,
+    /// The connection layer's gauges, shown in `/metrics`.
+    pub connections: Arc<ConnectionStats>,
 }
 
 /// Every route of the shop, with its middleware. Layers run outermost-last.
@@ -310,8 +316,12 @@ pub fn router(
     let tracker = ActivityTracker::new(state.db.clone(), &session_policy.settings);
     let client_ips = ClientIpPolicy { trusted_proxies: session_policy.trusted_proxies.clone() };
     let http_metrics = Arc::new(HttpMetrics::default());
-    let metrics_endpoint =
-        MetricsEndpoint { http: http_metrics.clone(), state: state.clone(), token: policy.metrics_token.clone() };
+    let metrics_endpoint = MetricsEndpoint {
+        http: http_metrics.clone(),
+        state: state.clone(),
+        token: policy.metrics_token.clone(),
+        connections: extras.connections.clone(),
+    };
     // Probes and built assets skip the session layers: they need no user, and loading the
     // session for every wasm, CSS and image request would cost database queries for nothing.
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());

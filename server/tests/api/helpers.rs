@@ -77,6 +77,13 @@ impl TestApp {
         start_on(db, &[]).await
     }
 
+    /// Stops this server the way SIGTERM does and waits until it has stopped.
+    pub async fn stop(self) {
+        let TestApp { shutdown, server, .. } = self;
+        drop(shutdown);
+        server.await.expect("the server task ends").expect("the server stops cleanly");
+    }
+
     /// The `.eml` files written so far, as (file name, contents).
     pub fn sent_mail(&self) -> Vec<(String, String)> {
         let Ok(entries) = std::fs::read_dir(&self.mail_dir) else { return Vec::new() };

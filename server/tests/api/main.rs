@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod catalog;
 mod catalog_api;
+mod connections;
 mod health;
 mod monitoring;
 mod page_cache;
