@@ -45,6 +45,11 @@ use tower::ServiceExt;
 /// and never sends a request into a connection the shop is closing.
 pub const KEEP_ALIVE_IDLE: Duration = Duration::from_secs(75);
 
+/// How long a round waits for the next request before parking. Parking and waking cost a new
+/// hyper connection and an extra wait on the socket; a client that sends request after request
+/// (a browser loading a page's assets, a load balancer's busy connection) stays in hyper.
+const LINGER: Duration = Duration::from_millis(2);
+
 /// How long a client may take to send a request's head once it has started.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -152,9 +157,11 @@ impl Connection {
                 return;
             }
             let exchange = Arc::new(Exchange::default());
-            let io = TokioIo::new(ParkingIo { stream, unread, exchange: exchange.clone() });
+            let io = TokioIo::new(ParkingIo { stream, unread, exchange: exchange.clone(), linger: None });
             let serving = Counted::new(&stats.serving);
-            let Some((io, rest)) = self.serve_one_round(io, &exchange).await else { return };
+            // Boxed: the hyper connection lives on the heap for the round only, so a parked
+            // connection's task is as small as its wait.
+            let Some((io, rest)) = Box::pin(self.serve_one_round(io, &exchange)).await else { return };
             drop(serving);
             (stream, unread) = (io, rest);
             // A round that answered nothing saw the client close; one that must close has sent
@@ -323,13 +330,14 @@ fn has_token(headers: &HeaderMap, token: &str) -> bool {
 }
 
 /// The socket as hyper sees it. First it replays bytes a previous round read but did not use.
-/// Then, once every request of the round is answered and flushed, a read that would wait
-/// reports end-of-stream instead: hyper takes that for a client between requests going away,
+/// Then, once every request of the round is answered and flushed, a read that has waited for
+/// the linger reports end-of-stream: hyper takes that for a client between requests going away,
 /// and ends the round without touching the socket.
 struct ParkingIo {
     stream: TcpStream,
     unread: Bytes,
     exchange: Arc<Exchange>,
+    linger: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl AsyncRead for ParkingIo {
@@ -341,8 +349,16 @@ impl AsyncRead for ParkingIo {
             return Poll::Ready(Ok(()));
         }
         match Pin::new(&mut self.stream).poll_read(cx, buf) {
-            Poll::Pending if self.exchange.done() => Poll::Ready(Ok(())),
-            other => other,
+            Poll::Pending if self.exchange.done() => {
+                // A busy client sends its next request within the linger: it stays in hyper.
+                let linger = self.linger.get_or_insert_with(|| Box::pin(tokio::time::sleep(LINGER)));
+                ready!(linger.as_mut().poll(cx));
+                Poll::Ready(Ok(()))
+            }
+            other => {
+                self.linger = None;
+                other
+            }
         }
     }
 }
