@@ -17,8 +17,13 @@ app_test!(the_home_page_lists_seeded_products_rendered_on_the_server, |app| asyn
     // Complete without JavaScript: nothing is left in out-of-order streaming <template>s.
     assert!(!html.contains("<template"), "products were streamed into templates that need JavaScript");
     assert!(html.contains("Load more products"));
-    // The hydration scripts point at the wasm bundle.
-    assert!(html.contains("/pkg/cloudscale"), "no hydration script");
+    // The island loader points at the bundle, and nothing fetches it while the page paints.
+    assert!(html.contains("<script type=\"module\">((root, pkg_path"), "no island loader");
+    assert!(html.contains("\"cloudscale\""), "the loader names the bundle");
+    assert!(
+        !html.contains("rel=\"preload\"") && !html.contains("rel=\"modulepreload\""),
+        "a hint fetches the bundle early"
+    );
 });
 
 app_test!(the_load_more_form_works_without_javascript, |app| async move {
