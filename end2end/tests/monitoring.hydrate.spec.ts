@@ -32,7 +32,7 @@ test("the charts follow the live stream and are redrawn in the browser", async (
 test("the header links the metrics page, the chart code loads only there, and visitors get no controls", async ({ page }) => {
   const chartChunks: string[] = [];
   page.on("request", (request) => {
-    if (/\/pkg\/split_draw_dashboard.*\.wasm$/.test(request.url())) chartChunks.push(request.url());
+    if (/\/pkg\/split_draw_chart_.*\.wasm$/.test(request.url())) chartChunks.push(request.url());
   });
   await page.goto("/");
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
@@ -41,8 +41,13 @@ test("the header links the metrics page, the chart code loads only there, and vi
   await page.getByRole("banner").getByRole("link", { name: "Metrics" }).click();
   await expect(page).toHaveURL(/\/monitoring$/);
   await expect(page.getByTestId("stream-status")).toHaveAttribute("data-state", "Live");
-  // Reached by in-app navigation, the page draws its charts in the browser.
-  await expect(page.getByRole("img", { name: "CPU utilisation chart" }).locator("polyline").first()).toBeAttached();
+  // The page arrives with the server's drawings; the chart code comes with the first new frame
+  // and draws every redraw after it.
+  const cpuChart = page.getByRole("img", { name: "CPU utilisation chart" });
+  await expect(cpuChart.locator("polyline").first()).toBeAttached();
+  await expect.poll(() => chartChunks.length, { timeout: 10_000 }).toBe(1);
+  const drawn = await cpuChart.innerHTML();
+  await expect.poll(() => cpuChart.innerHTML(), { timeout: 10_000 }).not.toBe(drawn);
   expect(chartChunks.length, "the metrics page loads the chart code once").toBe(1);
   await expect(page.getByRole("button", { name: "Inject traffic spike" })).toHaveCount(0);
 });

@@ -13,7 +13,7 @@ use crate::{
     metrics::{EventView, Overview, Snapshot},
 };
 use leptos::{form::ActionForm, prelude::*};
-use std::sync::Arc;
+use std::{rc::Rc, sync::Arc};
 
 /// What the page knows about its live connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub fn MonitoringPage() -> impl IntoView {
 /// only here.
 #[island(lazy)]
 fn Dashboard(overview: Overview, is_admin: bool) -> impl IntoView {
-    let drawings = RwSignal::new(first_drawings(&overview.history));
+    let drawings: Rc<[RwSignal<String>]> = first_drawings(&overview.history).into_iter().map(RwSignal::new).collect();
     let history = RwSignal::new(overview.history);
     let events = RwSignal::new(overview.events);
     let status = RwSignal::new(StreamStatus::Snapshot);
@@ -79,7 +79,7 @@ fn Dashboard(overview: Overview, is_admin: bool) -> impl IntoView {
         live::follow(history, events, status);
     });
     #[cfg(feature = "hydrate")]
-    live::redraw_on_change(history, drawings);
+    live::redraw_on_change(history, Rc::clone(&drawings));
     let latest = Memo::new(move |_| history.with(|h| h.last().cloned()));
 
     view! {
@@ -102,7 +102,7 @@ fn Dashboard(overview: Overview, is_admin: bool) -> impl IntoView {
                 .into_iter()
                 .enumerate()
                 .map(|(index, (title, spec))| {
-                    let drawing = Signal::derive(move || drawings.with(|d| d.get(index).cloned().unwrap_or_default()));
+                    let drawing = drawings.get(index).copied().unwrap_or_else(|| RwSignal::new(String::new()));
                     view! { <Chart index title spec=Arc::new(spec) history drawing /> }
                 })
                 .collect_view()}
@@ -112,7 +112,7 @@ fn Dashboard(overview: Overview, is_admin: bool) -> impl IntoView {
 }
 
 /// The charts in the first HTML. Only the server draws here: in the browser the drawing code is
-/// a separate, lazily loaded wasm chunk (`live::draw_dashboard`), so storefront pages never
+/// a separate, lazily loaded wasm chunk (`live::draw_chart`), so storefront pages never
 /// download plotters, and hydration keeps the server's drawings until the chunk has redrawn them.
 fn first_drawings(history: &[Snapshot]) -> Vec<String> {
     #[cfg(not(feature = "hydrate"))]
@@ -208,7 +208,7 @@ fn Chart(
     title: &'static str,
     spec: Arc<ChartSpec>,
     history: RwSignal<Vec<Snapshot>>,
-    drawing: Signal<String>,
+    drawing: RwSignal<String>,
 ) -> impl IntoView {
     let summary = {
         let spec = spec.clone();
@@ -428,27 +428,49 @@ mod live {
     /// The drawing code, split out of the main bundle by `cargo leptos build --split`: only this
     /// page downloads it, the first time it redraws.
     #[leptos::lazy]
-    fn draw_dashboard(history: Vec<Snapshot>) -> Vec<String> {
-        crate::charts::dashboard().iter().map(|(_, spec)| crate::charts::render(spec, &history)).collect()
+    fn draw_chart(index: usize, history: Vec<Snapshot>) -> String {
+        crate::charts::dashboard().get(index).map(|(_, spec)| crate::charts::render(spec, &history)).unwrap_or_default()
     }
 
-    /// Redraws the charts whenever the history changes, also right after hydration so a page
-    /// reached by in-app navigation gets its charts. A slow drawing that an earlier frame's
-    /// would overtake is dropped.
-    pub fn redraw_on_change(history: RwSignal<Vec<Snapshot>>, drawings: RwSignal<Vec<String>>) {
+    /// Redraws the charts whenever the history changes after hydration (the page arrives with
+    /// the server's drawings of the same history). One chart per browser task, so a redraw
+    /// never blocks input for long; a redraw that a newer frame overtakes stops.
+    pub fn redraw_on_change(history: RwSignal<Vec<Snapshot>>, drawings: Rc<[RwSignal<String>]>) {
         let latest_request = Rc::new(Cell::new(0u64));
-        Effect::new(move |_| {
-            let snapshots = history.get();
+        Effect::new(move |hydrated: Option<()>| {
+            let snapshots = Rc::new(history.get());
+            if hydrated.is_none() {
+                return;
+            }
             let request = latest_request.get() + 1;
             latest_request.set(request);
-            let latest_request = Rc::clone(&latest_request);
-            leptos::task::spawn_local(async move {
-                let drawn = draw_dashboard(snapshots).await;
-                if latest_request.get() == request {
-                    drawings.try_set(drawn);
-                }
-            });
+            let redraw =
+                Redraw { snapshots, drawings: Rc::clone(&drawings), request, latest: Rc::clone(&latest_request) };
+            redraw.chart(0);
         });
+    }
+
+    struct Redraw {
+        snapshots: Rc<Vec<Snapshot>>,
+        drawings: Rc<[RwSignal<String>]>,
+        request: u64,
+        latest: Rc<Cell<u64>>,
+    }
+
+    impl Redraw {
+        fn chart(self, index: usize) {
+            if index >= self.drawings.len() || self.latest.get() != self.request {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                let drawn = draw_chart(index, self.snapshots.as_ref().clone()).await;
+                if self.latest.get() != self.request {
+                    return;
+                }
+                self.drawings[index].try_set(drawn);
+                set_timeout(move || self.chart(index + 1), Duration::ZERO);
+            });
+        }
     }
 
     fn retry_later(follower: &Rc<Follower>) {
