@@ -100,6 +100,12 @@ async fn read_exact_slowly(
     body
 }
 
+/// Sends one request on the connection and reads its answer.
+async fn ask(stream: &mut BufReader<TcpStream>, request: &str) -> Answer {
+    stream.get_mut().write_all(request.as_bytes()).await.unwrap();
+    read_answer(stream, None).await
+}
+
 /// True when the server has closed its side: a read returns end-of-stream, not a timeout.
 async fn closed_by_server(stream: &mut BufReader<TcpStream>) -> bool {
     let mut rest = Vec::new();
@@ -111,17 +117,14 @@ async fn one_connection_serves_request_after_request() {
     let app = shop().await;
     let mut stream = connect(&app).await;
     for round in 0..5 {
-        stream.get_mut().write_all(get("/healthz", "").as_bytes()).await.unwrap();
-        let answer = read_answer(&mut stream, None).await;
+        let answer = ask(&mut stream, &get("/healthz", "")).await;
         assert_eq!((answer.status, answer.body.as_slice()), (200, b"ok".as_slice()), "request {round}");
     }
     // A page with a body larger than hyper's buffers, then a small one, on the same socket.
-    stream.get_mut().write_all(get("/products", "").as_bytes()).await.unwrap();
-    let page = read_answer(&mut stream, None).await;
+    let page = ask(&mut stream, &get("/products", "")).await;
     assert_eq!(page.status, 200);
     assert!(String::from_utf8_lossy(&page.body).contains("</html>"));
-    stream.get_mut().write_all(get("/healthz", "").as_bytes()).await.unwrap();
-    assert_eq!(read_answer(&mut stream, None).await.status, 200);
+    assert_eq!(ask(&mut stream, &get("/healthz", "")).await.status, 200);
 }
 
 #[tokio::test]
@@ -140,16 +143,14 @@ async fn pipelined_requests_are_answered_in_order() {
     assert_eq!(statuses[1].0, 404);
     assert_eq!((statuses[2].0, statuses[2].1.as_str()), (200, "ready"));
     // And the connection is still good for more.
-    stream.get_mut().write_all(get("/healthz", "").as_bytes()).await.unwrap();
-    assert_eq!(read_answer(&mut stream, None).await.status, 200);
+    assert_eq!(ask(&mut stream, &get("/healthz", "")).await.status, 200);
 }
 
 #[tokio::test]
 async fn a_client_that_asks_to_close_gets_its_answer_then_the_end_of_the_stream() {
     let app = shop().await;
     let mut stream = connect(&app).await;
-    stream.get_mut().write_all(get("/healthz", "Connection: close\r\n").as_bytes()).await.unwrap();
-    let answer = read_answer(&mut stream, None).await;
+    let answer = ask(&mut stream, &get("/healthz", "Connection: close\r\n")).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("connection"), Some("close"));
     assert!(closed_by_server(&mut stream).await, "the server closes after a Connection: close request");
@@ -170,8 +171,7 @@ async fn a_slow_reader_gets_every_byte_and_keeps_its_connection() {
     let app = shop().await;
     let whole = {
         let mut fast = connect(&app).await;
-        fast.get_mut().write_all(get("/?shown=48", "").as_bytes()).await.unwrap();
-        read_answer(&mut fast, None).await.body
+        ask(&mut fast, &get("/?shown=48", "")).await.body
     };
     assert!(whole.len() > 40_000, "a page far larger than the reader's window ({} bytes)", whole.len());
     let mut stream = connect_with_window(&app, Some(4096)).await;
@@ -179,16 +179,14 @@ async fn a_slow_reader_gets_every_byte_and_keeps_its_connection() {
     let slow = read_answer(&mut stream, Some((1024, Duration::from_millis(2)))).await;
     assert_eq!(slow.status, 200);
     assert_eq!(slow.body.len(), whole.len(), "the slow reader gets the whole page");
-    stream.get_mut().write_all(get("/healthz", "").as_bytes()).await.unwrap();
-    assert_eq!(read_answer(&mut stream, None).await.status, 200);
+    assert_eq!(ask(&mut stream, &get("/healthz", "")).await.status, 200);
 }
 
 #[tokio::test]
 async fn stopping_the_server_closes_idle_keep_alive_connections() {
     let app = shop().await;
     let mut idle = connect(&app).await;
-    idle.get_mut().write_all(get("/healthz", "").as_bytes()).await.unwrap();
-    assert_eq!(read_answer(&mut idle, None).await.status, 200);
+    assert_eq!(ask(&mut idle, &get("/healthz", "")).await.status, 200);
     let never_asked = connect(&app).await;
     tokio::time::timeout(Duration::from_secs(10), app.stop())
         .await
@@ -209,8 +207,7 @@ fn gauge(metrics: &str, name: &str) -> usize {
 async fn a_connection_waiting_for_its_next_request_is_parked_outside_hyper() {
     let app = shop().await;
     let mut idle = connect(&app).await;
-    idle.get_mut().write_all(get("/?shown=48", "").as_bytes()).await.unwrap();
-    assert_eq!(read_answer(&mut idle, None).await.status, 200);
+    assert_eq!(ask(&mut idle, &get("/?shown=48", "")).await.status, 200);
     // The round ends just after the last flush; give it a moment rather than assume it.
     let mut seen = (0, 0);
     for _ in 0..100 {
@@ -226,6 +223,5 @@ async fn a_connection_waiting_for_its_next_request_is_parked_outside_hyper() {
     }
     assert_eq!(seen, (2, 1), "(open, serving): the idle connection and the one asking for /metrics");
     // The parked connection still answers.
-    idle.get_mut().write_all(get("/healthz", "").as_bytes()).await.unwrap();
-    assert_eq!(read_answer(&mut idle, None).await.status, 200);
+    assert_eq!(ask(&mut idle, &get("/healthz", "")).await.status, 200);
 }
