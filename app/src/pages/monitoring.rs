@@ -100,9 +100,9 @@ fn Dashboard(overview: Overview, is_admin: bool) -> impl IntoView {
         <div class="charts">
             {charts::dashboard()
                 .into_iter()
+                .zip(drawings.iter().copied())
                 .enumerate()
-                .map(|(index, (title, spec))| {
-                    let drawing = drawings.get(index).copied().unwrap_or_else(|| RwSignal::new(String::new()));
+                .map(|(index, ((title, spec), drawing))| {
                     view! { <Chart index title spec=Arc::new(spec) history drawing /> }
                 })
                 .collect_view()}
@@ -438,10 +438,11 @@ mod live {
     pub fn redraw_on_change(history: RwSignal<Vec<Snapshot>>, drawings: Rc<[RwSignal<String>]>) {
         let latest_request = Rc::new(Cell::new(0u64));
         Effect::new(move |hydrated: Option<()>| {
-            let snapshots = Rc::new(history.get());
             if hydrated.is_none() {
+                history.track();
                 return;
             }
+            let snapshots = Rc::new(history.get());
             let request = latest_request.get() + 1;
             latest_request.set(request);
             let redraw =
