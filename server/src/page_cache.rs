@@ -1,6 +1,12 @@
 //! The anonymous page cache: public pages rendered once and served to every signed-out visitor
 //! for up to [`PAGE_TTL`].
 //!
+//! A page older than [`REFRESH_AFTER`] is rendered again by the first request that sees it,
+//! while the requests arriving meanwhile still get the stored copy (it is younger than
+//! [`PAGE_TTL`], so no visitor ever sees an older one). Without that, every request in flight
+//! when a popular page expired rendered it at once, and the burst of renders every two seconds
+//! was the tail of the mixed load's latency.
+//!
 //! Only a GET or HEAD without the session cookie, for a page that is the same for every
 //! signed-out visitor ([`cache_key`]), is answered from it; only a 200 HTML render that sets no
 //! cookie is stored. An entry is dropped when it is older than [`PAGE_TTL`] or when the catalog
@@ -24,13 +30,15 @@ use axum::{
 };
 use bytes::Bytes;
 use std::{
-    collections::HashMap,
-    sync::{Arc, RwLock},
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex, RwLock},
     time::{Duration, Instant},
 };
 
-/// How long a stored page is served.
+/// How long a stored page is served at most.
 pub const PAGE_TTL: Duration = Duration::from_secs(2);
+/// From this age on, one request renders a replacement while the others are still served.
+const REFRESH_AFTER: Duration = Duration::from_millis(1_500);
 /// Pages kept at most; beyond this the oldest half is dropped.
 const MAX_ENTRIES: usize = 4096;
 /// A rendered page bigger than this is not stored.
@@ -104,30 +112,78 @@ struct Entry {
     scripts: ScriptHashes,
 }
 
-/// The stored pages by cache key.
-type Entries = RwLock<HashMap<String, Arc<Entry>>>;
+/// The stored pages by cache key, and the keys one request is rendering again.
+#[derive(Default)]
+struct Shelf {
+    entries: RwLock<HashMap<String, Arc<Entry>>>,
+    refreshing: Mutex<HashSet<String>>,
+}
+
+/// What the cache holds for a request.
+enum Lookup {
+    /// Serve it.
+    Fresh(Arc<Entry>),
+    /// Still servable, but due for a new render: whoever claims the refresh renders.
+    Ageing(Arc<Entry>),
+    /// Nothing servable: render.
+    Miss,
+}
+
+/// One request's right to render a key again; released when dropped, even when the client
+/// goes away mid-render and the request's future is dropped with it.
+struct RefreshClaim {
+    shelf: Arc<Shelf>,
+    key: String,
+}
+
+impl Drop for RefreshClaim {
+    fn drop(&mut self) {
+        if let Ok(mut refreshing) = self.shelf.refreshing.lock() {
+            refreshing.remove(&self.key);
+        }
+    }
+}
 
 /// The cache's handle: cheap to clone; `enabled: false` passes everything by.
 #[derive(Clone)]
 pub struct PageCache {
-    entries: Option<Arc<Entries>>,
+    shelf: Option<Arc<Shelf>>,
     session_cookie: &'static str,
     traffic: TrafficMeter,
 }
 
 impl PageCache {
     pub fn new(enabled: bool, session_cookie: &'static str, traffic: TrafficMeter) -> Self {
-        Self { entries: enabled.then(Default::default), session_cookie, traffic }
+        Self { shelf: enabled.then(Default::default), session_cookie, traffic }
     }
 
-    fn lookup(&self, key: &str, now: Instant, version: u64) -> Option<Arc<Entry>> {
-        let entries = self.entries.as_ref()?.read().ok()?;
-        entries.get(key).filter(|entry| entry.stamp.is_fresh(now, version, PAGE_TTL)).cloned()
+    fn lookup(&self, key: &str, now: Instant, version: u64) -> Lookup {
+        let Some(entry) = self.shelf.as_ref().and_then(|shelf| shelf.entries.read().ok()?.get(key).cloned()) else {
+            return Lookup::Miss;
+        };
+        if entry.stamp.is_fresh(now, version, REFRESH_AFTER) {
+            Lookup::Fresh(entry)
+        } else if entry.stamp.is_fresh(now, version, PAGE_TTL) {
+            Lookup::Ageing(entry)
+        } else {
+            Lookup::Miss
+        }
+    }
+
+    /// The right to render `key` again, unless another request already has it.
+    fn claim_refresh(&self, key: &str) -> Option<RefreshClaim> {
+        let shelf = self.shelf.as_ref()?;
+        shelf
+            .refreshing
+            .lock()
+            .ok()?
+            .insert(key.to_owned())
+            .then(|| RefreshClaim { shelf: Arc::clone(shelf), key: key.to_owned() })
     }
 
     fn store(&self, key: String, entry: Entry) {
-        let Some(entries) = &self.entries else { return };
-        let Ok(mut entries) = entries.write() else { return };
+        let Some(shelf) = &self.shelf else { return };
+        let Ok(mut entries) = shelf.entries.write() else { return };
         if entries.len() >= MAX_ENTRIES {
             let now = Instant::now();
             entries.retain(|_, kept| now.saturating_duration_since(kept.stamp.read_at) < PAGE_TTL);
@@ -141,7 +197,7 @@ impl PageCache {
 
 /// The middleware: answers from the cache, or renders and stores.
 pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
-    if cache.entries.is_none() {
+    if cache.shelf.is_none() {
         return next.run(request).await;
     }
     let Some(key) = cache_key(
@@ -154,11 +210,34 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
         return next.run(request).await;
     };
     let version = catalog_version::current();
-    if let Some(entry) = cache.lookup(&key, Instant::now(), version) {
+    let hit = match cache.lookup(&key, Instant::now(), version) {
+        Lookup::Fresh(entry) => Some(entry),
+        // A HEAD is never stored, so it does not take the refresh from a GET.
+        Lookup::Ageing(entry) if request.method() == Method::GET => match cache.claim_refresh(&key) {
+            // Held until this render is stored (or abandoned).
+            Some(claim) => return render_and_store(&cache, key, version, request, next, Some(claim)).await,
+            None => Some(entry),
+        },
+        Lookup::Ageing(entry) => Some(entry),
+        Lookup::Miss => None,
+    };
+    if let Some(entry) = hit {
         // A hit is still traffic for the simulator (and `/metrics`, counted outside).
         cache.traffic.record_request();
         return answer(&entry, request.method() == Method::HEAD, accepts_brotli(request.headers()));
     }
+    render_and_store(&cache, key, version, request, next, None).await
+}
+
+/// Renders the page and stores it when it may be (`_claim` is released once that is done).
+async fn render_and_store(
+    cache: &PageCache,
+    key: String,
+    version: u64,
+    request: Request,
+    next: Next,
+    _claim: Option<RefreshClaim>,
+) -> Response {
     let head = request.method() == Method::HEAD;
     let response = next.run(request).await;
     if head || !storable(&response) {
@@ -306,15 +385,34 @@ mod tests {
         }
     }
 
+    fn servable(lookup: &Lookup) -> bool {
+        !matches!(lookup, Lookup::Miss)
+    }
+
     #[test]
     fn a_stored_page_is_served_until_the_ttl_or_a_catalog_change() {
         let cache = PageCache::new(true, COOKIE, TrafficMeter::default());
         let stored = Instant::now();
         cache.store("/".to_owned(), entry(stored, 7));
-        assert!(cache.lookup("/", stored + Duration::from_millis(1_999), 7).is_some());
-        assert!(cache.lookup("/", stored + PAGE_TTL, 7).is_none());
-        assert!(cache.lookup("/", stored, 8).is_none());
-        assert!(cache.lookup("/products", stored, 7).is_none());
+        assert!(matches!(cache.lookup("/", stored + Duration::from_millis(1_499), 7), Lookup::Fresh(_)));
+        assert!(servable(&cache.lookup("/", stored + Duration::from_millis(1_999), 7)));
+        assert!(!servable(&cache.lookup("/", stored + PAGE_TTL, 7)));
+        assert!(!servable(&cache.lookup("/", stored, 8)));
+        assert!(!servable(&cache.lookup("/products", stored, 7)));
+    }
+
+    #[test]
+    fn an_ageing_page_is_rendered_again_by_one_request_while_the_others_are_served() {
+        let cache = PageCache::new(true, COOKIE, TrafficMeter::default());
+        let stored = Instant::now();
+        cache.store("/".to_owned(), entry(stored, 7));
+        assert!(matches!(cache.lookup("/", stored + REFRESH_AFTER, 7), Lookup::Ageing(_)));
+        let first = cache.claim_refresh("/");
+        assert!(first.is_some());
+        assert!(cache.claim_refresh("/").is_none(), "a second request must not render it too");
+        assert!(cache.claim_refresh("/products").is_some(), "claims are per page");
+        drop(first);
+        assert!(cache.claim_refresh("/").is_some(), "a finished or abandoned render frees the claim");
     }
 
     #[test]
@@ -322,7 +420,8 @@ mod tests {
         let cache = PageCache::new(false, COOKIE, TrafficMeter::default());
         let stored = Instant::now();
         cache.store("/".to_owned(), entry(stored, 7));
-        assert!(cache.lookup("/", stored, 7).is_none());
+        assert!(!servable(&cache.lookup("/", stored, 7)));
+        assert!(cache.claim_refresh("/").is_none());
     }
 
     #[test]
