@@ -8,7 +8,7 @@ use crate::{
     components::{cart::CartControl, fleet_widget::FleetWidget},
     listing::encode_query_value,
 };
-use leptos::{form::ActionForm, prelude::*};
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_location, use_query_map};
 
 #[component]
@@ -50,7 +50,6 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn AccountLinks() -> impl IntoView {
     let user = Resource::new(|| (), |_| get_current_user());
-    let sign_out = ServerAction::<SignOut>::new();
     // Signing in from a page comes back to it.
     let location = use_location();
     let sign_in_href = move || {
@@ -73,10 +72,11 @@ fn AccountLinks() -> impl IntoView {
                         <li><a href="/orders">"Orders"</a></li>
                         <li><a href="/account">"Account"</a></li>
                         <li>
-                            // Not prefetched: it changes state (see the Speculation-Rules file).
-                            <ActionForm action=sign_out>
+                            // A plain form (outside any island an ActionForm renders the same
+                            // tag, after building an action and an effect on every page).
+                            <form method="post" action=SignOut::url()>
                                 <button type="submit" class="link-button">"Sign out"</button>
-                            </ActionForm>
+                            </form>
                         </li>
                     }.into_any(),
                     _ => view! { <li><a href=sign_in_href>"Sign in"</a></li> }.into_any(),
