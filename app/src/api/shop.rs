@@ -61,7 +61,11 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 /// The header's count of units in the cart: one small query, not the whole cart.
 #[server(endpoint = "cart_count")]
 pub async fn cart_count() -> Result<i32, AppError> {
-    use crate::server::{services::cart, state::db};
+    use crate::server::{auth::auth_session, services::cart, state::db};
+    // A signed-in request read it with its session.
+    if let Some(units) = auth_session()?.user.and_then(|user| user.cart_units()) {
+        return Ok(units);
+    }
     match cart_owner(false).await? {
         Some(owner) => cart::item_count(&db()?, &owner).await,
         None => Ok(0),

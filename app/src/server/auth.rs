@@ -8,7 +8,7 @@ use crate::{
         entities::user,
         password::PasswordHasher,
         services::accounts::{self, ROLE_ADMIN},
-        user_handoff::UserHandoff,
+        user_handoff::{SignedInRead, UserHandoff},
     },
 };
 use axum_login::{AuthUser, AuthnBackend, UserId};
@@ -24,6 +24,8 @@ pub struct SessionUser {
     /// The password hash: a session stays valid only while the password it signed in with
     /// does, so a password change ends every other session.
     password_hash: String,
+    /// Units in the user's cart, when they were read with this request's session.
+    cart_units: Option<i32>,
 }
 
 impl std::fmt::Debug for SessionUser {
@@ -34,13 +36,31 @@ impl std::fmt::Debug for SessionUser {
 
 impl From<user::Model> for SessionUser {
     fn from(user: user::Model) -> Self {
-        Self { id: user.id, name: user.name, email: user.email, role: user.role, password_hash: user.password_hash }
+        Self {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            role: user.role,
+            password_hash: user.password_hash,
+            cart_units: None,
+        }
+    }
+}
+
+impl From<SignedInRead> for SessionUser {
+    fn from(read: SignedInRead) -> Self {
+        Self { cart_units: Some(read.cart_units), ..read.user.into() }
     }
 }
 
 impl SessionUser {
     pub fn is_admin(&self) -> bool {
         self.role == ROLE_ADMIN
+    }
+
+    /// The units in the user's cart as read at the start of this request, if they were.
+    pub fn cart_units(&self) -> Option<i32> {
+        self.cart_units
     }
 
     pub fn to_current_user(&self) -> CurrentUser {
@@ -90,8 +110,8 @@ impl AuthnBackend for Backend {
     }
 
     async fn get_user(&self, user_id: &UserId<Self>) -> Result<Option<SessionUser>, AppError> {
-        if let Some(row) = self.users.take(*user_id, std::time::Instant::now()) {
-            return Ok(Some(row.into()));
+        if let Some(read) = self.users.take(*user_id, std::time::Instant::now()) {
+            return Ok(Some(read.into()));
         }
         Ok(user::Entity::find_by_id(*user_id).one(&self.db).await?.map(SessionUser::from))
     }

@@ -3,7 +3,8 @@
 
 use crate::server::{
     entities::{session, user},
-    user_handoff::UserHandoff,
+    services::cart,
+    user_handoff::{SignedInRead, UserHandoff},
 };
 use async_trait::async_trait;
 use axum_login::tower_sessions::{
@@ -13,8 +14,8 @@ use axum_login::tower_sessions::{
     session_store::{Error, Result},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QuerySelect,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, IdenStatic, JoinType, QueryFilter,
+    QuerySelect, SelectA, sea_query::OnConflict,
 };
 use std::time::Instant;
 
@@ -65,6 +66,15 @@ impl DbSessionStore {
     }
 }
 
+/// A session row as [`SessionStore::load`] reads it.
+#[derive(FromQueryResult)]
+struct SessionRead {
+    data: String,
+    expires_at: i64,
+    /// SUM over no rows is NULL.
+    cart_units: Option<i64>,
+}
+
 fn backend(err: sea_orm::DbErr) -> Error {
     Error::Backend(err.to_string())
 }
@@ -104,13 +114,17 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        // The session and its user (if signed in) in one round trip.
+        // The session, its user (if signed in) and the units in that user's cart, in one round
+        // trip: a signed-in page needs all three before it renders.
         let signed_in_user =
             session::Entity::belongs_to(user::Entity).from(session::Column::UserId).to(user::Column::Id).into();
         let Some((row, user)) = session::Entity::find_by_id(id.to_string())
             .filter(session::Column::ExpiresAt.gt(now()))
             .join(JoinType::LeftJoin, signed_in_user)
             .select_also(user::Entity)
+            // Read with the session's columns, which carry SelectTwo's first prefix.
+            .expr_as(cart::units_of_joined_user(), format!("{}cart_units", SelectA.as_str()))
+            .into_model::<SessionRead, user::Model>()
             .one(&self.db)
             .await
             .map_err(backend)?
@@ -118,7 +132,8 @@ impl SessionStore for DbSessionStore {
             return Ok(None);
         };
         if let Some(user) = user {
-            self.users.put(user, Instant::now());
+            let cart_units = row.cart_units.map_or(0, |units| i32::try_from(units).unwrap_or(i32::MAX));
+            self.users.put(SignedInRead { user, cart_units }, Instant::now());
         }
         let data = serde_json::from_str(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
         let expiry_date =

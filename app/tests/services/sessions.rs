@@ -116,3 +116,41 @@ db_test!(creating_with_a_taken_id_draws_a_new_one, |t| async move {
     assert_ne!(second.id, first.id);
     assert_eq!(session::Entity::find().count(&t.db).await.unwrap(), 2);
 });
+
+db_test!(a_signed_in_session_is_read_with_its_user_and_the_units_in_their_cart, |t| async move {
+    use crate::orders::product_with;
+    use app::server::{
+        services::cart::{self, CartOwner},
+        user_handoff::UserHandoff,
+    };
+    use std::time::Instant;
+    let handoff = UserHandoff::default();
+    let store = DbSessionStore::with_user_handoff(t.db.clone(), handoff.clone());
+    let ada = user(&t.db, "ada@example.com").await;
+    let grace = user(&t.db, "grace@example.com").await;
+    let headphones = product_with(&t.db, "aurora-wireless-headphones", 10, 1_250).await;
+    let earphones = product_with(&t.db, "tempo-sport-earphones", 10, 2_000).await;
+    cart::add(&t.db, &CartOwner::User(ada), headphones.id, 2).await.unwrap();
+    cart::add(&t.db, &CartOwner::User(ada), earphones.id, 1).await.unwrap();
+    cart::add(&t.db, &CartOwner::User(grace), earphones.id, 4).await.unwrap();
+
+    let mut session = record(30);
+    store.create(&mut session).await.unwrap();
+    let session = signed_in(session, ada);
+    store.save(&session).await.unwrap();
+    assert!(store.load(&session.id).await.unwrap().is_some());
+    let read = handoff.take(ada, Instant::now()).expect("the user is handed over");
+    assert_eq!((read.user.id, read.cart_units), (ada, 3), "Ada's units only, not Grace's");
+
+    let mut empty = record(30);
+    store.create(&mut empty).await.unwrap();
+    let empty = signed_in(empty, user(&t.db, "lin@example.com").await);
+    store.save(&empty).await.unwrap();
+    store.load(&empty.id).await.unwrap();
+    let lin = session::Entity::find_by_id(empty.id.to_string()).one(&t.db).await.unwrap().unwrap().user_id.unwrap();
+    assert_eq!(handoff.take(lin, Instant::now()).map(|read| read.cart_units), Some(0), "no cart is zero units");
+
+    let mut guest = record(30);
+    store.create(&mut guest).await.unwrap();
+    assert!(store.load(&guest.id).await.unwrap().is_some(), "a signed-out session still loads");
+});

@@ -167,3 +167,17 @@ app_test!(a_refused_add_without_javascript_is_explained_once_on_the_page_it_came
     assert!(html.to_lowercase().contains("not found"), "a readable reason");
     assert!(crate::helpers::count_cards(&html) > 1, "the listing is still there");
 });
+
+app_test!(a_signed_in_header_counts_the_units_in_the_cart_on_every_page, |app| async move {
+    let product = headphones(&app).await;
+    register(&app, "ada@example.com").await;
+    assert!(app.get("/").await.text().await.unwrap().contains("Cart (0)"));
+    app.call("add_to_cart", &format!("product_id={}&quantity=2", product.id)).await;
+    for path in ["/", "/products", "/nope"] {
+        assert!(app.get(path).await.text().await.unwrap().contains("Cart (2)"), "{path}");
+    }
+    app.call("update_cart", &format!("product_id={}&quantity=1", product.id)).await;
+    assert!(app.get("/").await.text().await.unwrap().contains("Cart (1)"), "the next page shows the change");
+    let (_, count) = json(app.call("cart_count", "").await).await;
+    assert_eq!(count, 1, "the count the island asks for");
+});

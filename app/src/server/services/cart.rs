@@ -4,7 +4,7 @@
 use crate::{
     commerce::{CartLine, CartView, PricingRules, allowed_quantity, merged_quantity},
     error::AppError,
-    server::entities::{cart, cart_item, product},
+    server::entities::{cart, cart_item, product, user},
 };
 use chrono::Utc;
 use sea_orm::{
@@ -108,6 +108,24 @@ pub async fn item_count(db: &impl ConnectionTrait, owner: &CartOwner) -> Result<
         .one(db)
         .await?;
     Ok(total.flatten().map_or(0, |total| i32::try_from(total).unwrap_or(i32::MAX)))
+}
+
+/// The units in the cart of the user in the query's joined `users` row, as an expression: the
+/// session store reads it with a signed-in session, so the header's count costs no round trip
+/// of its own. Same rule as [`item_count`].
+pub fn units_of_joined_user() -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let users_cart = Query::select()
+        .column((cart::Entity, cart::Column::Id))
+        .from(cart::Entity)
+        .and_where(Expr::col((cart::Entity, cart::Column::UserId)).equals((user::Entity, user::Column::Id)))
+        .to_owned();
+    Query::select()
+        .expr(cart_item::Column::Quantity.sum())
+        .from(cart_item::Entity)
+        .and_where(Expr::col((cart_item::Entity, cart_item::Column::CartId)).in_subquery(users_cart))
+        .to_owned()
+        .into()
 }
 
 async fn sellable_product(db: &impl ConnectionTrait, product_id: i32) -> Result<product::Model, AppError> {
