@@ -89,6 +89,20 @@ mod tests {
         SignedInRead { user: ada_row(id), cart_units: 2 }
     }
 
+    /// The newest name of the two reads in the ordering tests.
+    const NEW_NAME: &str = "Ada L.";
+
+    /// Ada's row after she renamed herself.
+    fn renamed_ada(id: i32) -> SignedInRead {
+        let mut read = ada(id);
+        read.user.name = NEW_NAME.into();
+        read
+    }
+
+    fn taken_name(handoff: &UserHandoff, id: i32, now: Instant) -> Option<String> {
+        handoff.take(id, now).map(|read| read.user.name)
+    }
+
     fn ada_row(id: i32) -> user::Model {
         user::Model {
             id,
@@ -118,14 +132,10 @@ mod tests {
     fn concurrent_reads_of_one_user_each_get_the_newest_row_once() {
         let handoff = UserHandoff::default();
         let now = Instant::now();
-        let mut renamed = ada(7);
-        renamed.user.name = "Ada L.".into();
         handoff.put(ada(7), now);
-        handoff.put(renamed, now + Duration::from_millis(1));
-        let first = handoff.take(7, now + Duration::from_millis(2)).map(|read| read.user.name);
-        let second = handoff.take(7, now + Duration::from_millis(2)).map(|read| read.user.name);
-        assert_eq!(first.as_deref(), Some("Ada L."));
-        assert_eq!(second.as_deref(), Some("Ada L."));
+        handoff.put(renamed_ada(7), now + Duration::from_millis(1));
+        assert_eq!(taken_name(&handoff, 7, now + Duration::from_millis(2)).as_deref(), Some(NEW_NAME));
+        assert_eq!(taken_name(&handoff, 7, now + Duration::from_millis(2)).as_deref(), Some(NEW_NAME));
         assert!(handoff.take(7, now + Duration::from_millis(3)).is_none(), "two reads, two takes");
     }
 
@@ -133,14 +143,9 @@ mod tests {
     fn a_read_finishing_late_does_not_replace_a_newer_row() {
         let handoff = UserHandoff::default();
         let now = Instant::now();
-        let mut renamed = ada(7);
-        renamed.user.name = "Ada L.".into();
-        handoff.put(renamed, now + Duration::from_millis(1));
+        handoff.put(renamed_ada(7), now + Duration::from_millis(1));
         handoff.put(ada(7), now);
-        assert_eq!(
-            handoff.take(7, now + Duration::from_millis(2)).map(|read| read.user.name).as_deref(),
-            Some("Ada L.")
-        );
+        assert_eq!(taken_name(&handoff, 7, now + Duration::from_millis(2)).as_deref(), Some(NEW_NAME));
     }
 
     #[test]
