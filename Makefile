@@ -48,7 +48,7 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
 
 
 .PHONY: help tools rust-tools browser-tools infra-tools api-tools load-tools api-docs-assets api-contract races build run watch test lint \
-        fmt-check clippy wasm-deps infra-check test-rust test-e2e scale lighthouse proof load faults fuzz perf load-monitoring \
+        fmt-check clippy wasm-deps layers infra-check test-rust test-e2e scale lighthouse proof load faults fuzz perf load-monitoring \
         load-checkout clean-data monitoring-tools ops-check monitoring-e2e backup-test
 
 help: ## this list
@@ -161,13 +161,14 @@ watch: rust-tools api-docs-assets ## cargo leptos watch: rebuild and reload on e
 test: rust-tools browser-tools lint infra-check ops-check test-rust test-e2e api-contract monitoring-e2e backup-test scale lighthouse ## every gate and suite (the README's test command; CI runs it)
 	@echo "all gates and tests passed"
 
-lint: fmt-check clippy wasm-deps ## rustfmt check, clippy for every feature set, the wasm dependency check
+lint: fmt-check clippy wasm-deps layers ## rustfmt check, clippy for every feature set, the wasm dependency and layer checks
 
 fmt-check:
 	cargo fmt --all --check
 
 clippy:
 	cargo clippy --locked -p migration --all-targets -- -D warnings
+	cargo clippy --locked -p simulator --all-targets -- -D warnings
 	cargo clippy --locked -p app --features testing --all-targets -- -D warnings
 	cargo clippy --locked -p server --all-targets -- -D warnings
 	# The binary alone, without the tests' features: catches a dependency only `testing` enables.

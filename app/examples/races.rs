@@ -9,8 +9,8 @@
 //! - afterwards: no negative stock, and every product's ledger sums to its stock.
 
 use app::{
-    admin::{StockAdjustment, StockReason},
-    commerce::PricingRules,
+    domain::admin::{StockAdjustment, StockReason},
+    domain::commerce::PricingRules,
     server::{
         entities::{order, product},
         password::PasswordHasher,

@@ -2,7 +2,9 @@ use crate::{
     components::{
         cart::AddToCartRefusal,
         layout::{Footer, Header},
+        not_found::NotFound,
     },
+    domain::shop::SHOP_NAME,
     pages::{
         account::AccountPage,
         admin::{AdminOrderPage, AdminPage, EditProductPage, NewProductPage},
@@ -11,7 +13,6 @@ use crate::{
         home::HomePage,
         login::{LoginPage, RegisterPage},
         monitoring::MonitoringPage,
-        not_found::NotFound,
         orders::{OrderPage, OrdersPage},
         product::ProductPage,
         products::ProductsPage,
@@ -26,8 +27,6 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
-
-pub const SHOP_NAME: &str = "CloudScale Commerce";
 
 /// The Speculation Rules of every page (named by its hash in the CSP, like every inline script).
 const SPECULATION_RULES: &str = r#"{"prefetch":[{"where":{"and":[{"href_matches":"/*"},{"not":{"href_matches":"/api/*"}},{"not":{"href_matches":"/checkout"}},{"not":{"href_matches":"/admin*"}},{"not":{"href_matches":"/monitoring/stream"}},{"not":{"selector_matches":"[data-no-prefetch]"}}]},"eagerness":"moderate"}]}"#;

@@ -1,23 +1,18 @@
 //! CloudScale Commerce: the components and server functions shared by the server (`ssr`) and
 //! the browser (`hydrate`) builds. Server-only code lives in [`server`].
+//!
+//! The layers, lowest first (ARCHITECTURE.md; `tests/layers.rs` fails on an upward import):
+//! [`domain`] (pure types and rules), then [`charts`] and, on the server, [`server`] (services
+//! and entities), then [`server_fns`], [`components`], [`pages`], and [`app`] (routes, shell).
 
-pub mod accounts;
-pub mod admin;
-pub mod api;
 pub mod app;
 pub mod charts;
-pub mod commerce;
 pub mod components;
-pub mod content;
-pub mod error;
-pub mod listing;
-pub mod metrics;
-pub mod model;
+pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
-#[cfg(feature = "ssr")]
-pub mod simulator;
+pub mod server_fns;
 
 pub use app::{App, shell};
 

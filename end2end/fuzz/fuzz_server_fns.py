@@ -10,7 +10,7 @@ a 10 MB body, which must be refused with 413, and the page routes get hostile pa
 
 Prints one figure per line and exits non-zero unless 5xx = 0 and every 10 MB body got 413; the
 caller checks the server log for panics.
-The table below must name every #[server] endpoint in app/src/api (checked at start).
+The table below must name every #[server] endpoint in app/src/server_fns (checked at start).
 """
 
 import json
@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 BASE, ADMIN_EMAIL, ADMIN_PASSWORD = sys.argv[1:4]
 EXAMPLES = int(sys.argv[4]) if len(sys.argv) > 4 else 120
-API_SOURCES = pathlib.Path(__file__).resolve().parents[2] / "app" / "src" / "api"
+API_SOURCES = pathlib.Path(__file__).resolve().parents[2] / "app" / "src" / "server_fns"
 PASSWORD = "velvet lantern across quiet harbours"
 
 S, OS, I32, OI32, U32, OU32, I64, ADDRESS, OADDRESS = (

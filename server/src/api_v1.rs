@@ -6,9 +6,9 @@
 use crate::config::IpNet;
 use crate::sessions::client_ip;
 use app::{
-    error::AppError,
-    listing::{CategoryLink, ListingQuery, PAGE_SIZE},
-    model::{Money, ProductCard},
+    domain::error::AppError,
+    domain::listing::{CategoryLink, ListingQuery, PAGE_SIZE},
+    domain::model::{Money, ProductCard},
     server::{hashing::fnv1a_64, services::catalog},
 };
 use axum::{

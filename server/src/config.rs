@@ -3,11 +3,8 @@
 //! Every setting has a default that runs the shop locally; a bad value stops start-up with a
 //! message naming the variable, the value and what was expected.
 
-use app::{
-    commerce::PricingRules,
-    server::database::DatabaseSettings,
-    simulator::{fleet::ScalingMode, simulation::SimulationConfig},
-};
+use app::{domain::commerce::PricingRules, server::database::DatabaseSettings};
+use simulator::{fleet::ScalingMode, simulation::SimulationConfig};
 use std::{
     net::{IpAddr, SocketAddr},
     path::PathBuf,

@@ -1,4 +1,4 @@
-use app::error::AppError;
+use app::domain::error::AppError;
 use axum::{
     body::Body,
     extract::Request,

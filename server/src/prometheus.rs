@@ -7,14 +7,14 @@
 //! Internal figures, so only loopback clients may read them, or anyone presenting
 //! `METRICS_TOKEN` as a bearer token (what a scraper behind the load balancer does).
 
-use app::server::{business_metrics::BUSINESS, entities::session, state::AppState};
+use app::server::{business_metrics::BUSINESS, session_store::count_live_sessions, state::AppState};
 use axum::{
     extract::{ConnectInfo, MatchedPath, Request, State},
     http::{HeaderMap, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use sea_orm::{ColumnTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::DatabaseBackend;
 use std::{
     collections::BTreeMap,
     fmt::Write,
@@ -283,10 +283,7 @@ async fn render_database(state: &AppState, out: &mut String) {
     gauge(out, "cloudscale_db_pool_max_connections", "The pool's connection limit.", max);
     // Counting live sessions doubles as the scrape's database probe.
     let started = Instant::now();
-    let live = session::Entity::find()
-        .filter(session::Column::ExpiresAt.gt(chrono::Utc::now().timestamp()))
-        .count(&state.db)
-        .await;
+    let live = count_live_sessions(&state.db).await;
     gauge(
         out,
         "cloudscale_db_probe_seconds",

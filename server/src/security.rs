@@ -1,7 +1,7 @@
 //! Request hygiene for every route: cross-site request refusal, security headers and a body
 //! size limit.
 
-use app::{error::AppError, server::security::content_security_policy};
+use app::{domain::error::AppError, server::security::content_security_policy};
 use axum::{
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
@@ -13,7 +13,7 @@ use std::sync::Arc;
 /// Server-function arguments and forms are small; anything bigger is refused with 413.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
 /// An uploaded product image plus the multipart framing around it.
-pub const MAX_UPLOAD_BODY: usize = app::admin::MAX_IMAGE_BYTES + 64 * 1024;
+pub const MAX_UPLOAD_BODY: usize = app::domain::admin::MAX_IMAGE_BYTES + 64 * 1024;
 
 /// The one route that takes large bodies: the admin's image upload.
 fn takes_uploads(path: &str) -> bool {

@@ -1,7 +1,7 @@
 //! `/sitemap.xml` and `/robots.txt` for search engines.
 
 use app::{
-    listing::{ListingQuery, encode_query_value},
+    domain::listing::{ListingQuery, encode_query_value},
     server::{services::catalog, state::AppState},
 };
 use axum::{
@@ -39,8 +39,8 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
     for (slug, updated_at) in &entries.products {
         url(format!("{origin}/products/{}", encode_query_value(slug)), Some(updated_at.format("%Y-%m-%d").to_string()));
     }
-    for (slug, _) in app::content::SHOP_PAGES {
-        url(format!("{origin}{}", app::content::page_path(slug)), None);
+    for (slug, _) in app::domain::content::SHOP_PAGES {
+        url(format!("{origin}{}", app::domain::content::page_path(slug)), None);
     }
     xml.push_str("</urlset>\n");
     ([(header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8"))], xml).into_response()

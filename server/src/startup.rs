@@ -58,7 +58,7 @@ pub enum StartupError {
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("cannot create the admin account: {0}")]
-    Admin(app::error::AppError),
+    Admin(app::domain::error::AppError),
     #[error("cannot set up order e-mail: {0}")]
     Mail(String),
     #[error(

@@ -5,7 +5,7 @@
 //! back to the product's editor, with `?image=saved` or `?image_error=<code>`.
 
 use app::{
-    admin::MAX_IMAGE_BYTES,
+    domain::admin::MAX_IMAGE_BYTES,
     server::{auth::AuthSession, services::admin_catalog},
 };
 use axum::http::StatusCode;
@@ -166,7 +166,7 @@ pub async fn upload_product_image(
                 tracing::warn!(%err, "could not remove an unused upload");
             }
             match error {
-                app::error::AppError::NotFound { .. } => StatusCode::NOT_FOUND.into_response(),
+                app::domain::error::AppError::NotFound { .. } => StatusCode::NOT_FOUND.into_response(),
                 _ => back(id, "image_error=failed"),
             }
         }

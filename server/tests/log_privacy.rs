@@ -36,7 +36,11 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", app::listing::encode_query_value(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", app::domain::listing::encode_query_value(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 #[tokio::test]

@@ -7,7 +7,6 @@ mod axes;
 
 pub use axes::{TimeAxis, ValueAxis, ValueKind};
 
-use crate::metrics::Snapshot;
 use plotters::{
     coord::{
         ranged1d::{DefaultFormatting, KeyPointHint},
@@ -15,6 +14,7 @@ use plotters::{
     },
     prelude::*,
 };
+use simulator::snapshot::Snapshot;
 
 pub const WIDTH: u32 = 560;
 pub const HEIGHT: u32 = 200;
@@ -235,7 +235,7 @@ pub fn summary(spec: &ChartSpec, latest: Option<&Snapshot>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{FleetView, HpaView};
+    use simulator::snapshot::{FleetView, HpaView};
 
     fn snapshot(t: f64, cpu: f64) -> Snapshot {
         Snapshot {

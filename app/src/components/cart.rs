@@ -7,11 +7,11 @@
 //! keeps the count and opens the drawer, so a page of cards carries no per-card machinery.
 
 use crate::{
-    api::shop::{AddToCart, RemoveFromCart, UpdateCartLine},
-    commerce::{CartLine, CartView, MAX_LINE_QUANTITY, Totals},
     components::forms::posted_error,
-    error::AppError,
-    model::Money,
+    domain::commerce::{CartLine, CartView, MAX_LINE_QUANTITY, Totals},
+    domain::error::AppError,
+    domain::model::Money,
+    server_fns::shop::{AddToCart, RemoveFromCart, UpdateCartLine},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 
@@ -236,7 +236,7 @@ fn enhance_cart_controls(state: CartState, open: RwSignal<bool>) {
 #[cfg(feature = "hydrate")]
 mod live {
     use super::{CartContents, CartState, LineChange, LiveLines, cart_link_text};
-    use crate::{commerce::CartView, error::AppError};
+    use crate::{domain::commerce::CartView, domain::error::AppError};
     use leptos::prelude::*;
 
     /// Starts fetching the chunks, once: called when the pointer or focus reaches the cart.
@@ -269,7 +269,7 @@ mod live {
     /// Fetches the cart for the drawer that has just opened.
     #[leptos::lazy]
     pub async fn load(state: CartState) {
-        let result = crate::api::shop::get_cart().await;
+        let result = crate::server_fns::shop::get_cart().await;
         state.cart.set(Some(result));
     }
 
@@ -283,7 +283,7 @@ mod live {
         state: CartState,
     ) -> bool {
         let alert = form.query_selector(".form-alert").ok().flatten();
-        let result = crate::api::shop::add_to_cart(product_id, None).await;
+        let result = crate::server_fns::shop::add_to_cart(product_id, None).await;
         let _ = button.remove_attribute("disabled");
         if let Some(alert) = &alert {
             match &result {
@@ -310,9 +310,9 @@ mod live {
             leptos::task::spawn_local(async move {
                 let result = match change {
                     LineChange::Quantity { product_id, quantity } => {
-                        crate::api::shop::update_cart_line(product_id, quantity).await
+                        crate::server_fns::shop::update_cart_line(product_id, quantity).await
                     }
-                    LineChange::Remove { product_id } => crate::api::shop::remove_from_cart(product_id).await,
+                    LineChange::Remove { product_id } => crate::server_fns::shop::remove_from_cart(product_id).await,
                 };
                 state.busy.set(false);
                 show(state, result);

@@ -1,4 +1,4 @@
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 

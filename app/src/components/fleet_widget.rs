@@ -2,8 +2,8 @@
 //! metrics page. The server renders the figures; in the browser a small island refreshes them.
 //! It carries no chart code.
 
-use crate::metrics::FleetSummary;
 use leptos::prelude::*;
+use simulator::snapshot::FleetSummary;
 
 /// How often the widget refreshes in the browser.
 #[cfg(feature = "hydrate")]
@@ -44,7 +44,7 @@ fn FleetRefresh(children: Children) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 #[leptos::lazy]
 async fn refresh() {
-    let Ok(status) = crate::api::monitoring::fleet_status().await else {
+    let Ok(status) = crate::server_fns::monitoring::fleet_status().await else {
         return;
     };
     let figure = |name: &str| document().query_selector(&format!("[data-fleet={name}]")).ok().flatten();

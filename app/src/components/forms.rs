@@ -4,7 +4,7 @@
 //! Errors come from a server action's last result. With JavaScript off, Leptos re-renders the
 //! page after a failed POST with the error in the URL, so the same markup shows it.
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 #[cfg(feature = "ssr")]
 use leptos::server_fn::error::ServerFnUrlError;
 use leptos::{prelude::*, server_fn::ServerFn};

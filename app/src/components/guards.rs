@@ -1,7 +1,9 @@
 //! Page guards. The server functions behind a page enforce access on their own
 //! (`require_user`, `require_admin`); these decide what the page shows and answers instead.
 
-use crate::{api::accounts::get_current_user, components::error_notice::ErrorNotice, pages::not_found::NotFound};
+use crate::{
+    components::error_notice::ErrorNotice, components::not_found::NotFound, server_fns::accounts::get_current_user,
+};
 use leptos::prelude::*;
 
 /// Renders `children` for admins only. Everyone else, signed in or not, gets the ordinary 404

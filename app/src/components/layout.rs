@@ -1,12 +1,12 @@
 use crate::{
-    api::{
+    components::{cart::CartControl, fleet_widget::FleetWidget},
+    domain::listing::encode_query_value,
+    domain::shop::SHOP_NAME,
+    server_fns::{
         accounts::{SignOut, get_current_user},
         monitoring::fleet_status,
         shop::cart_count,
     },
-    app::SHOP_NAME,
-    components::{cart::CartControl, fleet_widget::FleetWidget},
-    listing::encode_query_value,
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_location, use_query_map};
@@ -102,9 +102,9 @@ pub fn Footer() -> impl IntoView {
             </Suspense>
             <nav class="site-footer__links" aria-label="Shop information">
                 <ul>
-                    {crate::content::SHOP_PAGES
+                    {crate::domain::content::SHOP_PAGES
                         .iter()
-                        .map(|(slug, label)| view! { <li><a href=crate::content::page_path(slug)>{*label}</a></li> })
+                        .map(|(slug, label)| view! { <li><a href=crate::domain::content::page_path(slug)>{*label}</a></li> })
                         .collect_view()}
                 </ul>
             </nav>

@@ -1,4 +1,4 @@
-use crate::app::SHOP_NAME;
+use crate::domain::shop::SHOP_NAME;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 

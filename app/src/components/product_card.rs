@@ -1,7 +1,7 @@
 use crate::{
     components::cart::AddToCartButton,
-    listing::{LOW_STOCK, stock_label},
-    model::ProductCard as Card,
+    domain::listing::{LOW_STOCK, stock_label},
+    domain::model::ProductCard as Card,
 };
 use leptos::prelude::*;
 

@@ -1,4 +1,4 @@
-use crate::{components::product_card::ProductCard, model::ProductCard as Card};
+use crate::{components::product_card::ProductCard, domain::model::ProductCard as Card};
 use leptos::prelude::*;
 
 /// A static grid of product cards; the first `eager` images load eagerly.

@@ -2,16 +2,16 @@
 //! signed-in devices, and the privacy section (download my data, delete my account).
 
 use crate::{
-    accounts::{Address, AddressForm, AddressKind, Device, Profile},
-    api::accounts::{
-        ChangeEmail, ChangePassword, DeleteAccount, DeleteAddress, MakeDefaultAddress, ResendVerification, SaveAddress,
-        SignOutDevice, UpdateProfile, get_profile, list_addresses, list_devices,
-    },
     components::{
         error_notice::ErrorNotice,
         forms::{EmailField, Field, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
     },
-    error::AppError,
+    domain::accounts::{Address, AddressForm, AddressKind, Device, Profile},
+    domain::error::AppError,
+    server_fns::accounts::{
+        ChangeEmail, ChangePassword, DeleteAccount, DeleteAddress, MakeDefaultAddress, ResendVerification, SaveAddress,
+        SignOutDevice, UpdateProfile, get_profile, list_addresses, list_devices,
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};

@@ -6,27 +6,25 @@
 //! with it on, actions run in place and the tables refetch without a reload.
 
 use crate::{
-    admin::{
-        AdminOrderDetail, AdminOrderRow, AdminPage as Page, AdminProductRow, CategoryChoice, CustomerRow,
-        ProductEditor, StockReason, page_count, page_from_query, transition_label,
-    },
-    api::admin::{
-        AdjustStock, AdvanceOrder, ArchiveProduct, SaveProduct, active_users, admin_categories, admin_customers,
-        admin_order, admin_orders, admin_product, admin_products,
-    },
-    commerce::OrderStatus,
     components::{
         cart::TotalsList,
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, FormStatus, error_for, form_error},
         guards::AdminOnly,
+        order_details::{AddressBlock, StatusTimeline, short_time},
+        simulator_controls::ControlPanel,
     },
-    error::AppError,
-    listing::encode_query_value,
-    model::Money,
-    pages::{
-        monitoring::ControlPanel,
-        orders::{AddressBlock, StatusTimeline, short_time},
+    domain::admin::{
+        AdminOrderDetail, AdminOrderRow, AdminPage as Page, AdminProductRow, CategoryChoice, CustomerRow,
+        ProductEditor, StockReason, page_count, page_from_query, transition_label,
+    },
+    domain::commerce::OrderStatus,
+    domain::error::AppError,
+    domain::listing::encode_query_value,
+    domain::model::Money,
+    server_fns::admin::{
+        AdjustStock, AdvanceOrder, ArchiveProduct, SaveProduct, active_users, admin_categories, admin_customers,
+        admin_order, admin_orders, admin_product, admin_products,
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -394,7 +392,9 @@ pub fn EditProductPage() -> impl IntoView {
 /// The upload handler's error codes, as sentences.
 fn image_error_message(code: &str) -> String {
     match code {
-        "too_large" => format!("That file is too large: images are limited to {} MB.", crate::admin::MAX_IMAGE_MB),
+        "too_large" => {
+            format!("That file is too large: images are limited to {} MB.", crate::domain::admin::MAX_IMAGE_MB)
+        }
         "unsupported" => "Upload a PNG, JPEG, WebP or GIF image.".into(),
         "missing" => "Choose an image file first.".into(),
         _ => "The image could not be uploaded; please try again.".into(),
@@ -497,7 +497,7 @@ fn ImageSection(product: ProductEditor, error: Option<String>) -> impl IntoView 
                 <div class="field">
                     <label for="product-image-file">"Image file"</label>
                     <p class="field__hint" id="product-image-hint">
-                        "PNG, JPEG, WebP or GIF, up to " {crate::admin::MAX_IMAGE_MB} " MB."
+                        "PNG, JPEG, WebP or GIF, up to " {crate::domain::admin::MAX_IMAGE_MB} " MB."
                     </p>
                     <input id="product-image-file" type="file" name="image" required
                         accept="image/png,image/jpeg,image/webp,image/gif" aria-describedby="product-image-hint" />

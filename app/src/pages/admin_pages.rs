@@ -2,13 +2,13 @@
 //! returns and contact pages in Markdown (rendered safely: raw HTML is shown as text).
 
 use crate::{
-    api::content::{SaveShopPage, get_shop_page, list_shop_pages},
     components::{
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, FormStatus, SubmitButton, error_for, form_error},
         guards::AdminOnly,
     },
-    content::{BODY_MAX, ShopPage, page_path},
+    domain::content::{BODY_MAX, ShopPage, page_path},
+    server_fns::content::{SaveShopPage, get_shop_page, list_shop_pages},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};

@@ -1,19 +1,19 @@
 //! `/cart` (the drawer's no-JavaScript twin) and `/checkout`.
 
 use crate::{
-    accounts::Address,
-    api::{
-        accounts::list_addresses,
-        shop::{PlaceOrder, get_cart, new_checkout_key},
-    },
-    commerce::{CartView, PaymentMethod},
     components::{
         cart::{CartContents, EmptyCart, TotalsList},
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, SubmitButton, error_for, form_error},
     },
-    error::AppError,
-    model::Money,
+    domain::accounts::Address,
+    domain::commerce::{CartView, PaymentMethod},
+    domain::error::AppError,
+    domain::model::Money,
+    server_fns::{
+        accounts::list_addresses,
+        shop::{PlaceOrder, get_cart, new_checkout_key},
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};

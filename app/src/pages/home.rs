@@ -1,7 +1,7 @@
 use crate::{
-    api::catalog::{featured_products, latest_products},
     components::{page_meta::PageMeta, product_card::ProductCard, product_grid::ProductGrid},
-    model::{ProductPage, home},
+    domain::model::{ProductPage, home},
+    server_fns::catalog::{featured_products, latest_products},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -94,7 +94,7 @@ fn showing(count: i64) -> String {
 /// the form, and the island draws the appended cards before it.
 #[island]
 fn LoadMore(children: Children) -> impl IntoView {
-    let items = RwSignal::new(Vec::<crate::model::ProductCard>::new());
+    let items = RwSignal::new(Vec::<crate::domain::model::ProductCard>::new());
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
@@ -122,7 +122,7 @@ fn LoadMore(children: Children) -> impl IntoView {
 
 /// The appended cards, drawn by the lazily loaded code once the first of them arrive. Nothing is
 /// appended on the server.
-fn appended_cards(items: RwSignal<Vec<crate::model::ProductCard>>) -> impl IntoView {
+fn appended_cards(items: RwSignal<Vec<crate::domain::model::ProductCard>>) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let any = Memo::new(move |_| !items.with(Vec::is_empty));
@@ -138,19 +138,19 @@ fn appended_cards(items: RwSignal<Vec<crate::model::ProductCard>>) -> impl IntoV
 #[cfg(feature = "hydrate")]
 mod more {
     use super::{LOAD_MORE, showing};
-    use crate::{api::catalog::latest_products, components::product_card::ProductCard, model::home};
+    use crate::{components::product_card::ProductCard, domain::model::home, server_fns::catalog::latest_products};
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
 
     /// Fetches the cards after those shown (the form's `shown` asks for the next page's end);
     /// the caller has marked the form busy, and it is free again whatever happened.
     #[leptos::lazy]
-    pub async fn fetch(form: web_sys::HtmlFormElement, items: RwSignal<Vec<crate::model::ProductCard>>) {
+    pub async fn fetch(form: web_sys::HtmlFormElement, items: RwSignal<Vec<crate::domain::model::ProductCard>>) {
         append_next(&form, items).await;
         let _ = form.remove_attribute("aria-busy");
     }
 
-    async fn append_next(form: &web_sys::HtmlFormElement, items: RwSignal<Vec<crate::model::ProductCard>>) {
+    async fn append_next(form: &web_sys::HtmlFormElement, items: RwSignal<Vec<crate::domain::model::ProductCard>>) {
         let Some(shown) = form
             .query_selector("input[name=shown]")
             .ok()
@@ -200,7 +200,7 @@ mod more {
     /// Appended cards are only ever added to: re-rendering the short list is cheaper in bytes
     /// than a keyed list.
     #[leptos::lazy]
-    pub fn draw(items: RwSignal<Vec<crate::model::ProductCard>>) -> AnyView {
+    pub fn draw(items: RwSignal<Vec<crate::domain::model::ProductCard>>) -> AnyView {
         (move || items.get().into_iter().map(|product| view! { <ProductCard product /> }).collect_view()).into_any()
     }
 }

@@ -1,9 +1,9 @@
 use crate::{
-    api::accounts::{Register, SignIn},
     components::{
         forms::{EmailField, Field, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
         page_meta::PageMeta,
     },
+    server_fns::accounts::{Register, SignIn},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Meta;
@@ -17,7 +17,7 @@ fn next_param() -> Signal<Option<String>> {
 
 fn with_next(path: &str, next: Option<String>) -> String {
     match next {
-        Some(next) => format!("{path}?next={}", crate::listing::encode_query_value(&next)),
+        Some(next) => format!("{path}?next={}", crate::domain::listing::encode_query_value(&next)),
         None => path.to_owned(),
     }
 }

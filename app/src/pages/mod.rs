@@ -9,7 +9,6 @@ pub mod cart;
 pub mod home;
 pub mod login;
 pub mod monitoring;
-pub mod not_found;
 pub mod orders;
 pub mod product;
 pub mod products;

@@ -3,16 +3,12 @@
 //! them with the same code. Admins also get the simulator's controls.
 
 use crate::{
-    api::{accounts::get_current_user, admin::SimulatorControl, monitoring::monitoring_overview},
     charts::{self, ChartSpec},
-    components::{
-        error_notice::ErrorNotice,
-        forms::{FormAlert, form_error},
-        page_meta::PageMeta,
-    },
-    metrics::{EventView, Overview, Snapshot},
+    components::{error_notice::ErrorNotice, page_meta::PageMeta, simulator_controls::ControlPanel},
+    server_fns::{accounts::get_current_user, monitoring::monitoring_overview},
 };
-use leptos::{form::ActionForm, prelude::*};
+use leptos::prelude::*;
+use simulator::snapshot::{EventView, Overview, Snapshot};
 use std::{rc::Rc, sync::Arc};
 
 /// What the page knows about its live connection.
@@ -282,41 +278,14 @@ fn sim_clock(seconds: f64) -> String {
     format!("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
 }
 
-/// The simulator's four buttons; the server function checks that the caller is an admin.
-#[component]
-pub fn ControlPanel() -> impl IntoView {
-    let control = ServerAction::<SimulatorControl>::new();
-    let error = Signal::derive(move || control.value().with(|result| form_error(result, &[])));
-    let button = move |action: &'static str, label: &'static str| {
-        view! {
-            <ActionForm action=control>
-                <input type="hidden" name="action" value=action />
-                <button type="submit" class="button" disabled=move || control.pending().get()>{label}</button>
-            </ActionForm>
-        }
-    };
-    view! {
-        <section class="controls" aria-labelledby="controls-title">
-            <h2 id="controls-title">"Simulator controls"</h2>
-            <div class="controls__buttons">
-                {button("spike", "Inject traffic spike")}
-                {button("fail", "Fail an instance")}
-                {button("drift", "Cause configuration drift")}
-                {button("reset", "Reset simulation")}
-            </div>
-            <FormAlert error />
-        </section>
-    }
-}
-
 /// The browser side of the live stream: an `EventSource` on `/monitoring/stream`, with our own
 /// reconnect and growing back-off (1 s, 2 s, 4 s … 30 s) instead of the browser's fixed retry,
 /// so a refused or failing stream is not hammered.
 #[cfg(feature = "hydrate")]
 mod live {
     use super::StreamStatus;
-    use crate::metrics::{EventView, Frame, HISTORY_LEN, Snapshot};
     use leptos::prelude::*;
+    use simulator::snapshot::{EventView, Frame, HISTORY_LEN, Snapshot};
     use std::{
         cell::{Cell, RefCell},
         rc::Rc,

@@ -2,15 +2,16 @@
 //! addresses, totals and status timeline, and cancelling while that is still allowed.
 
 use crate::{
-    api::shop::{CancelOrder, get_order, list_orders},
-    commerce::{AddressSnapshot, OrderDetail, OrderSummary, StatusChange},
     components::{
         cart::TotalsList,
         error_notice::ErrorNotice,
         forms::{FormAlert, form_error},
+        order_details::{AddressBlock, StatusTimeline, short_time},
     },
-    error::AppError,
-    model::Money,
+    domain::commerce::{OrderDetail, OrderSummary},
+    domain::error::AppError,
+    domain::model::Money,
+    server_fns::shop::{CancelOrder, get_order, list_orders},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
@@ -18,14 +19,6 @@ use leptos_router::{
     components::Redirect,
     hooks::{use_params_map, use_query_map},
 };
-
-/// `2026-11-23T14:05:09.123+00:00` → `2026-11-23 14:05 UTC` (stored times are UTC).
-pub fn short_time(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => rfc3339.to_owned(),
-    }
-}
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
@@ -97,7 +90,7 @@ pub fn OrderPage() -> impl IntoView {
                 match order.await {
                     Ok(order) => view! { <OrderView order just_placed=just_placed() cancel /> }.into_any(),
                     Err(AppError::Unauthorized) => {
-                        let next = crate::listing::encode_query_value(&format!("/orders/{}", number()));
+                        let next = crate::domain::listing::encode_query_value(&format!("/orders/{}", number()));
                         view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -181,51 +174,5 @@ fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelO
             })}
             <p><a href="/orders">"All orders"</a></p>
         </article>
-    }
-}
-
-/// An order's status changes, oldest first, with their notes.
-#[component]
-pub fn StatusTimeline(timeline: Vec<StatusChange>) -> impl IntoView {
-    view! {
-        <ol class="order__timeline">
-            {timeline
-                .into_iter()
-                .map(|change| view! {
-                    <li>
-                        <strong>{change.status.label()}</strong>
-                        " " <time datetime=change.at.clone()>{short_time(&change.at)}</time>
-                        {(!change.note.is_empty()).then(|| format!(" — {}", change.note))}
-                    </li>
-                })
-                .collect_view()}
-        </ol>
-    }
-}
-
-#[component]
-pub fn AddressBlock(title: &'static str, address: AddressSnapshot) -> impl IntoView {
-    view! {
-        <section class="order__address">
-            <h2>{title}</h2>
-            <address>
-                {address.full_name}<br />
-                {address.line1}<br />
-                {address.line2.map(|line| view! { {line}<br /> })}
-                {format!("{} {} {}", address.postal_code, address.city, address.region)}<br />
-                {address.country}
-            </address>
-        </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::short_time;
-
-    #[test]
-    fn order_times_show_date_and_minutes_in_utc() {
-        assert_eq!(short_time("2026-11-23T14:05:09.123456+00:00"), "2026-11-23 14:05 UTC");
-        assert_eq!(short_time("garbage"), "garbage");
     }
 }

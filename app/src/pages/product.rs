@@ -1,13 +1,13 @@
 use crate::{
-    api::catalog::get_product,
     components::{
         cart::AddToCartButton,
         error_notice::ErrorNotice,
         page_meta::{PageMeta, site_origin, summary},
         product_grid::ProductGrid,
     },
-    listing::{ListingQuery, stock_label},
-    model::ProductDetail,
+    domain::listing::{ListingQuery, stock_label},
+    domain::model::ProductDetail,
+    server_fns::catalog::get_product,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -120,7 +120,7 @@ pub fn product_json_ld(product: &ProductDetail, origin: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Money, ProductCard};
+    use crate::domain::model::{Money, ProductCard};
 
     fn detail(name: &str, cents: i64, stock: i32) -> ProductDetail {
         ProductDetail {

@@ -1,7 +1,7 @@
 use crate::{
-    api::catalog::{categories, list_products},
     components::{error_notice::ErrorNotice, page_meta::PageMeta, product_grid::ProductGrid},
-    listing::{CategoryLink, Listing, ListingQuery, SortOrder, page_links},
+    domain::listing::{CategoryLink, Listing, ListingQuery, SortOrder, page_links},
+    server_fns::catalog::{categories, list_products},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -174,7 +174,7 @@ fn EmptyListing(listing: Listing) -> impl IntoView {
     view! {
         <div class="empty-state">
             {if past_the_end {
-                let last = ListingQuery { page: listing.total.div_ceil(crate::listing::PAGE_SIZE) as u32, ..query };
+                let last = ListingQuery { page: listing.total.div_ceil(crate::domain::listing::PAGE_SIZE) as u32, ..query };
                 view! {
                     <h2>"This page is past the end of the list"</h2>
                     <p>

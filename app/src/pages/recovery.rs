@@ -4,12 +4,12 @@
 //! follows links cannot spend them.
 
 use crate::{
-    api::accounts::{ConfirmEmail, RequestPasswordReset, ResetPassword, check_link},
     components::{
         forms::{EmailField, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
         page_meta::PageMeta,
     },
-    error::AppError,
+    domain::error::AppError,
+    server_fns::accounts::{ConfirmEmail, RequestPasswordReset, ResetPassword, check_link},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Meta;

@@ -1,12 +1,12 @@
 //! `/pages/<slug>`: terms, privacy, returns and contact, as the operator wrote them.
 
 use crate::{
-    api::content::get_shop_page,
     components::{
         error_notice::ErrorNotice,
         page_meta::{PageMeta, summary},
     },
-    content::{ShopPage, page_path},
+    domain::content::{ShopPage, page_path},
+    server_fns::content::get_shop_page,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

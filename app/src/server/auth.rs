@@ -2,8 +2,8 @@
 //! helpers server functions use to ask "who is this?" and "may they?".
 
 use crate::{
-    accounts::CurrentUser,
-    error::AppError,
+    domain::accounts::CurrentUser,
+    domain::error::AppError,
     server::{
         entities::user,
         password::PasswordHasher,

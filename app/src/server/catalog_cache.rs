@@ -5,9 +5,9 @@
 //! stock checks keep their conditional SQL.
 
 use crate::{
-    error::AppError,
-    listing::{CategoryLink, Listing, ListingQuery},
-    model::{ProductCard, ProductDetail, ProductPage},
+    domain::error::AppError,
+    domain::listing::{CategoryLink, Listing, ListingQuery},
+    domain::model::{ProductCard, ProductDetail, ProductPage},
     server::catalog_version::{self, Stamp},
 };
 use std::{

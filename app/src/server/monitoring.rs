@@ -6,12 +6,12 @@
 //! Recent snapshots stay in memory for the page's first render; every few seconds one is
 //! written to the database with the events, so a restart keeps the timeline.
 
-use crate::{
-    metrics::{EVENT_LOG_LEN, EventView, Frame, HISTORY_LEN, Overview, Snapshot},
-    server::services::{activity, timeline},
-    simulator::simulation::{RealTraffic, Simulation, SimulationConfig},
-};
+use crate::server::services::{activity, timeline};
 use sea_orm::DatabaseConnection;
+use simulator::{
+    simulation::{RealTraffic, Simulation, SimulationConfig},
+    snapshot::{EVENT_LOG_LEN, EventView, Frame, HISTORY_LEN, Overview, Snapshot},
+};
 use std::{
     collections::VecDeque,
     sync::{
@@ -265,7 +265,7 @@ fn apply(simulation: &mut Simulation, config: &SimulationConfig, command: Comman
             note("control:INSTANCE_FAILURE", detail)
         }
         Command::CauseDrift => {
-            simulation.fleet.drift(crate::simulator::fleet::Limits { min: 1, max: 1 });
+            simulation.fleet.drift(simulator::fleet::Limits { min: 1, max: 1 });
             note("control:MANUAL_CHANGE", "max size set to 1 outside the configuration".into())
         }
         Command::Reset => {

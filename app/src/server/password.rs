@@ -1,7 +1,7 @@
 //! Password rules (NIST SP 800-63B-4 for password-only accounts) and argon2id hashing with the
 //! OWASP parameters, off the async threads and bounded so sign-in floods cannot starve the server.
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordVerifier, Version,
     password_hash::{PasswordHasher as _, SaltString, rand_core::OsRng},

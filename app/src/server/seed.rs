@@ -1,7 +1,8 @@
 //! The demo catalog, inserted into an empty database on first start.
 
+use crate::domain::shop::CURRENCY;
 use crate::{
-    model::slugify,
+    domain::model::slugify,
     server::entities::{category, product},
 };
 use chrono::{Duration, Utc};
@@ -100,7 +101,7 @@ async fn insert_catalog(db: &impl ConnectionTrait, catalog: &SeedCatalog) -> Res
             sku: Set(seed.sku.clone()),
             description: Set(seed.description.clone()),
             price_cents: Set(seed.price_cents),
-            currency: Set("USD".to_owned()),
+            currency: Set(CURRENCY.to_owned()),
             stock: Set(seed.stock),
             image_path: Set(seed.image_path()),
             image_width: Set(IMAGE_WIDTH),

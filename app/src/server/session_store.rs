@@ -14,8 +14,8 @@ use axum_login::tower_sessions::{
     session_store::{Error, Result},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, IdenStatic, JoinType, QueryFilter,
-    QuerySelect, SelectA, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, JoinType,
+    PaginatorTrait, QueryFilter, QuerySelect, SelectA, sea_query::OnConflict,
 };
 use std::time::Instant;
 
@@ -66,6 +66,11 @@ impl DbSessionStore {
     }
 }
 
+/// How many sessions have not expired: every replica's, since they share the table.
+pub async fn count_live_sessions(db: &DatabaseConnection) -> std::result::Result<u64, DbErr> {
+    session::Entity::find().filter(session::Column::ExpiresAt.gt(now())).count(db).await
+}
+
 /// A session row as [`SessionStore::load`] reads it.
 #[derive(FromQueryResult)]
 struct SessionRead {
@@ -75,7 +80,7 @@ struct SessionRead {
     cart_units: Option<i64>,
 }
 
-fn backend(err: sea_orm::DbErr) -> Error {
+fn backend(err: DbErr) -> Error {
     Error::Backend(err.to_string())
 }
 

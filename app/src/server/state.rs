@@ -1,6 +1,6 @@
 use crate::{
-    commerce::PricingRules,
-    error::AppError,
+    domain::commerce::PricingRules,
+    domain::error::AppError,
     server::{catalog_cache::CatalogCache, monitoring::SimulatorHandle, password::PasswordHasher},
 };
 use axum::extract::FromRef;

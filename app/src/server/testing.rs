@@ -8,8 +8,8 @@ use std::path::PathBuf;
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
 
 /// A complete US shipping address for `name`, as a customer would type it (not yet validated).
-pub fn sample_address(name: &str) -> crate::accounts::AddressForm {
-    crate::accounts::AddressForm {
+pub fn sample_address(name: &str) -> crate::domain::accounts::AddressForm {
+    crate::domain::accounts::AddressForm {
         kind: "shipping".into(),
         full_name: name.into(),
         line1: "1 Main Street".into(),

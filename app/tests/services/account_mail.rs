@@ -2,9 +2,9 @@
 
 use super::orders::{customer, new_key, product_with, request};
 use app::{
-    commerce::OrderStatus,
     db_test,
-    error::AppError,
+    domain::commerce::OrderStatus,
+    domain::error::AppError,
     server::{
         entities::{account_token, address, outbox_message, session, user},
         password::PasswordHasher,
@@ -259,7 +259,7 @@ db_test!(an_export_holds_the_profile_addresses_orders_and_messages_but_no_link, 
     assert!(!json.contains("argon2"), "nor the password hash");
 });
 
-const RULES: app::commerce::PricingRules = app::commerce::PricingRules {
+const RULES: app::domain::commerce::PricingRules = app::domain::commerce::PricingRules {
     shipping_fee_cents: 499,
     free_shipping_from_cents: 5_000,
     tax_rate_basis_points: 800,

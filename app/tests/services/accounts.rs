@@ -1,6 +1,6 @@
 use app::{
     db_test,
-    error::AppError,
+    domain::error::AppError,
     server::{
         entities::user,
         password::PasswordHasher,

@@ -1,6 +1,6 @@
 use app::{
-    accounts::{AddressForm, AddressKind},
     db_test,
+    domain::accounts::{AddressForm, AddressKind},
     server::{
         password::PasswordHasher,
         services::{accounts::register, addresses},
@@ -15,7 +15,7 @@ async fn user(db: &sea_orm::DatabaseConnection, email: &str) -> i32 {
         .id
 }
 
-fn input(kind: &str, name: &str, default: bool) -> app::accounts::AddressInput {
+fn input(kind: &str, name: &str, default: bool) -> app::domain::accounts::AddressInput {
     AddressForm { kind: kind.into(), is_default: default.then(|| "on".into()), ..sample_address(name) }
         .validate()
         .unwrap()

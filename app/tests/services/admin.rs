@@ -1,10 +1,10 @@
 use crate::orders::{assert_ledger_agrees, customer, new_key, product_with, request};
 use app::{
-    admin::{ProductDraft, ProductForm, StockAdjustment, StockReason},
-    commerce::{OrderStatus, PricingRules},
     db_test,
-    error::AppError,
-    listing::ListingQuery,
+    domain::admin::{ProductDraft, ProductForm, StockAdjustment, StockReason},
+    domain::commerce::{OrderStatus, PricingRules},
+    domain::error::AppError,
+    domain::listing::ListingQuery,
     server::{
         entities::product,
         services::{

@@ -2,7 +2,7 @@
 
 use crate::orders::assert_ledger_agrees;
 use app::{
-    admin::StockAdjustment,
+    domain::admin::StockAdjustment,
     server::{
         backup::{BackupError, backup_sqlite},
         database::{DatabaseSettings, connect, sqlite_file},

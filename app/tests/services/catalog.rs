@@ -1,6 +1,6 @@
 use app::{
     db_test,
-    model::PageWindow,
+    domain::model::PageWindow,
     server::{
         entities::product,
         seed::{seed_catalog, seed_catalog_if_empty},

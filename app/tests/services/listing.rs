@@ -1,7 +1,7 @@
 use app::{
     db_test,
-    error::AppError,
-    listing::{ListingQuery, PAGE_SIZE},
+    domain::error::AppError,
+    domain::listing::{ListingQuery, PAGE_SIZE},
     server::{
         entities::product,
         seed::seed_catalog,
@@ -18,7 +18,7 @@ fn query(category: Option<&str>, q: Option<&str>, sort: Option<&str>, page: Opti
     ListingQuery::from_params(category, q, sort, page).unwrap()
 }
 
-fn names(listing: &app::listing::Listing) -> Vec<&str> {
+fn names(listing: &app::domain::listing::Listing) -> Vec<&str> {
     listing.items.iter().map(|p| p.name.as_str()).collect()
 }
 

@@ -1,7 +1,7 @@
 use app::{
-    admin::{StockAdjustment, StockReason},
-    commerce::{OrderStatus, PricingRules},
     db_test,
+    domain::admin::{StockAdjustment, StockReason},
+    domain::commerce::{OrderStatus, PricingRules},
     server::{
         entities::{outbox_message, product},
         password::PasswordHasher,
@@ -430,7 +430,7 @@ db_test!(shoppers_filling_carts_while_others_check_out_never_meet_a_locked_datab
                     cart::add(&db, &CartOwner::User(shopper.id), item.id, 1).await?;
                     orders::place_order(&db, &shopper, request(&new_key(), Payment::CashOnDelivery), &RULES).await?;
                 }
-                Ok::<(), app::error::AppError>(())
+                Ok::<(), app::domain::error::AppError>(())
             })
         })
         .collect();

@@ -45,8 +45,11 @@ db_test!(the_outbox_move_keeps_every_order_message_going_down_and_up, |t| async 
         },
     };
     use sea_orm::{ColumnTrait, QueryFilter};
-    let rules =
-        app::commerce::PricingRules { shipping_fee_cents: 0, free_shipping_from_cents: 0, tax_rate_basis_points: 0 };
+    let rules = app::domain::commerce::PricingRules {
+        shipping_fee_cents: 0,
+        free_shipping_from_cents: 0,
+        tax_rate_basis_points: 0,
+    };
     let shopper = customer(&t.db, "grace@example.com").await;
     let item = product_with(&t.db, "aurora-wireless-headphones", 5, 1_000).await;
     cart::add(&t.db, &CartOwner::User(shopper.id), item.id, 1).await.unwrap();

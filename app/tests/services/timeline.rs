@@ -1,10 +1,10 @@
 use app::{
     db_test,
-    metrics::{EventView, FleetView, HpaView, Snapshot},
     server::{entities::monitoring_sample, services::timeline},
 };
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveValue::Set, EntityTrait};
+use simulator::snapshot::{EventView, FleetView, HpaView, Snapshot};
 
 fn snapshot(sim_time: f64) -> Snapshot {
     Snapshot {

@@ -16,7 +16,11 @@ const PASSWORD: &str = "velvet lantern across quiet harbours";
 const NEW_PASSWORD: &str = "copper kettles hum beneath winter stars";
 
 fn form(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", app::listing::encode_query_value(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", app::domain::listing::encode_query_value(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// A browser with its own cookie jar, posting forms as a browser without JavaScript does.

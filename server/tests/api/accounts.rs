@@ -79,7 +79,7 @@ impl<'a> Browser<'a> {
 
 fn serde_urlencoded(form: &[(&str, &str)]) -> String {
     form.iter()
-        .map(|(key, value)| format!("{key}={}", app::listing::encode_query_value(value)))
+        .map(|(key, value)| format!("{key}={}", app::domain::listing::encode_query_value(value)))
         .collect::<Vec<_>>()
         .join("&")
 }

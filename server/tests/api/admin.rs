@@ -9,7 +9,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 const PASSWORD: &str = "velvet lantern across quiet harbours";
 
 fn form(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{k}={}", app::listing::encode_query_value(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", app::domain::listing::encode_query_value(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 async fn sign_in_as_admin(app: &TestApp) {

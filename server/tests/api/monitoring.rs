@@ -153,7 +153,7 @@ async fn metrics_from_another_host_need_the_token() {
     assert_eq!(with("wrong-token-of-the-same-size!!").await.unwrap().status(), 403);
 }
 
-async fn overview(app: &TestApp) -> app::metrics::Overview {
+async fn overview(app: &TestApp) -> simulator::snapshot::Overview {
     let response = app.call("monitoring_overview", "").await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()

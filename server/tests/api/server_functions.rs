@@ -42,7 +42,7 @@ app_test!(database_failures_are_hidden_behind_a_generic_500, |app| async move {
     assert_eq!(response.status(), 500);
     let text = response.text().await.unwrap();
     assert_eq!(text, r#"{"kind":"internal"}"#);
-    let error: app::error::AppError = serde_json::from_str(&text).unwrap();
+    let error: app::domain::error::AppError = serde_json::from_str(&text).unwrap();
     assert_eq!(error.to_string(), "something went wrong on our side; please try again");
     assert!(!text.to_lowercase().contains("products"), "database text leaked: {text}");
     assert!(!text.to_lowercase().contains("sql"), "database text leaked: {text}");

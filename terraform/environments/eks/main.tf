@@ -2,7 +2,7 @@
 # an on-demand base and spot capacity (../../modules/eks-cluster), the cluster autoscaler with a
 # scale-down delay, kube-prometheus-stack (Prometheus, AlertManager, Grafana) and ingress-nginx
 # from Helm, then the shop itself from ../../modules/kubernetes-shop: the same Deployment, HPA
-# (numbers from app/policy/autoscaling.json), zone spread, scrape, rules and dashboards as on any
+# (numbers from simulator/policy/autoscaling.json), zone spread, scrape, rules and dashboards as on any
 # other cluster. The database is a PostgreSQL you provide (RDS, for example) via database_url.
 #
 #   cp terraform.tfvars.example terraform.tfvars   # then edit

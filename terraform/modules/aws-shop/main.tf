@@ -3,7 +3,7 @@
 
 locals {
   # The scaling numbers the metrics page's simulator uses: one file, read by both.
-  policy = jsondecode(file("${path.module}/../../../app/policy/autoscaling.json"))
+  policy = jsondecode(file("${path.module}/../../../simulator/policy/autoscaling.json"))
 
   azs = var.availability_zones
 

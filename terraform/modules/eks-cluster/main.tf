@@ -6,7 +6,7 @@
 locals {
   # The fleet numbers the metrics page's simulator uses: the on-demand base never drops below
   # the Auto Scaling group's minimum, and the cluster never grows past its maximum.
-  policy = jsondecode(file("${path.module}/../../../app/policy/autoscaling.json"))
+  policy = jsondecode(file("${path.module}/../../../simulator/policy/autoscaling.json"))
 
   tags = merge({ Application = "cloudscale-commerce", ManagedBy = "terraform" }, var.tags)
 }

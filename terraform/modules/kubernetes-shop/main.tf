@@ -4,7 +4,7 @@
 
 locals {
   # The scaling numbers the metrics page's simulator uses: one file, read by both.
-  policy = jsondecode(file("${path.module}/../../../app/policy/autoscaling.json"))
+  policy = jsondecode(file("${path.module}/../../../simulator/policy/autoscaling.json"))
 
   selector = { "app.kubernetes.io/name" = "cloudscale", "app.kubernetes.io/component" = "shop" }
   labels   = merge(var.labels, local.selector, { "app.kubernetes.io/managed-by" = "terraform" })

@@ -6,7 +6,7 @@
 //! works once, also when two requests race), and an expired one is refused.
 
 use crate::{
-    error::AppError,
+    domain::error::AppError,
     server::entities::{account_token, mail_request},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};

@@ -3,8 +3,8 @@
 //! the mail throttle live in the database, so they hold across replicas.
 
 use crate::{
-    accounts::{Email, Profile, parse_name, parse_phone},
-    error::AppError,
+    domain::accounts::{Email, Profile, parse_name, parse_phone},
+    domain::error::AppError,
     server::{
         business_metrics::BUSINESS,
         entities::{failed_sign_in, session, user},

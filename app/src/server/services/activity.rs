@@ -2,8 +2,8 @@
 //! "Devices" list and the "active users" figure the auto-scaling simulator uses.
 
 use crate::{
-    accounts::Device,
-    error::AppError,
+    domain::accounts::Device,
+    domain::error::AppError,
     server::entities::{session, session_activity},
 };
 use chrono::{DateTime, Duration, Utc};

@@ -2,8 +2,8 @@
 //! 404 exactly like a missing one, so ids cannot be probed.
 
 use crate::{
-    accounts::{Address, AddressInput, AddressKind},
-    error::AppError,
+    domain::accounts::{Address, AddressInput, AddressKind},
+    domain::error::AppError,
     server::entities::address,
 };
 use chrono::Utc;

@@ -2,13 +2,14 @@
 //! archive and uploaded images. Stock changes go through `services::stock`, never here
 //! (except a new product's opening stock, which opens its ledger).
 
+use crate::domain::shop::CURRENCY;
 use crate::{
-    admin::{
+    domain::admin::{
         ADMIN_PAGE_SIZE, AdminPage, AdminProductRow, CategoryChoice, ProductDraft, ProductEditor, StockReason,
         price_field,
     },
-    error::{AppError, FieldError},
-    model::Money,
+    domain::error::{AppError, FieldError},
+    domain::model::Money,
     server::{
         entities::{category, order_item, product},
         services::{begin_write, stock},
@@ -201,7 +202,7 @@ pub async fn create(db: &DatabaseConnection, admin_id: i32, draft: &ProductDraft
         sku: Set(draft.sku.clone()),
         description: Set(draft.description.clone()),
         price_cents: Set(draft.price_cents),
-        currency: Set("USD".to_owned()),
+        currency: Set(CURRENCY.to_owned()),
         stock: Set(draft.initial_stock),
         image_path: Set(draft.image_path.clone().unwrap_or_else(|| PLACEHOLDER_IMAGE.to_owned())),
         image_width: Set(width),

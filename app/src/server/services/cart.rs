@@ -1,9 +1,10 @@
 //! Carts. Prices and stock are always read from the products table; the client only ever says
 //! which product and how many.
 
+use crate::domain::shop::CURRENCY;
 use crate::{
-    commerce::{CartLine, CartView, PricingRules, allowed_quantity, merged_quantity},
-    error::AppError,
+    domain::commerce::{CartLine, CartView, PricingRules, allowed_quantity, merged_quantity},
+    domain::error::AppError,
     server::entities::{cart, cart_item, product, user},
 };
 use chrono::Utc;
@@ -67,10 +68,10 @@ pub async fn lines(
 /// The cart as the shopper sees it; an owner without a cart has an empty one.
 pub async fn view(db: &impl ConnectionTrait, owner: &CartOwner, rules: &PricingRules) -> Result<CartView, AppError> {
     let Some(cart) = find_cart(db, owner).await? else {
-        return Ok(CartView { currency: "USD".into(), ..Default::default() });
+        return Ok(CartView::empty());
     };
     let rows = lines(db, cart.id).await?;
-    let currency = rows.first().map_or_else(|| "USD".to_owned(), |(_, p)| p.currency.clone());
+    let currency = rows.first().map_or_else(|| CURRENCY.to_owned(), |(_, p)| p.currency.clone());
     let lines: Vec<CartLine> = rows
         .into_iter()
         .map(|(item, product)| CartLine {

@@ -1,7 +1,7 @@
 use crate::{
-    error::AppError,
-    listing::{self, CategoryLink, Listing, ListingQuery, SortOrder},
-    model::{Money, PageWindow, ProductCard, ProductDetail, ProductPage},
+    domain::error::AppError,
+    domain::listing::{self, CategoryLink, Listing, ListingQuery, SortOrder},
+    domain::model::{Money, PageWindow, ProductCard, ProductDetail, ProductPage},
     server::entities::{category, product},
 };
 use sea_orm::{

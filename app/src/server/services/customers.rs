@@ -1,8 +1,8 @@
 //! The back office's read-only customer list.
 
 use crate::{
-    admin::{ADMIN_PAGE_SIZE, AdminPage, CustomerRow},
-    error::AppError,
+    domain::admin::{ADMIN_PAGE_SIZE, AdminPage, CustomerRow},
+    domain::error::AppError,
     server::entities::{order, user},
 };
 use chrono::Utc;

@@ -15,7 +15,7 @@ pub mod shop_pages;
 pub mod stock;
 pub mod timeline;
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 
 /// A transaction that will write. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a

@@ -1,16 +1,17 @@
 //! Placing, reading and cancelling orders. Placing is one database transaction: stock is taken
 //! with conditional decrements (never read-then-write), so concurrent checkouts cannot oversell.
 
-use crate::model::Money;
+use crate::domain::model::Money;
+use crate::domain::shop::CURRENCY;
 use crate::{
-    accounts::AddressInput,
-    admin::StockReason,
-    admin::{ADMIN_PAGE_SIZE, AdminOrderDetail, AdminOrderRow, AdminPage, parse_tracking_number},
-    commerce::{
+    domain::accounts::AddressInput,
+    domain::admin::StockReason,
+    domain::admin::{ADMIN_PAGE_SIZE, AdminOrderDetail, AdminOrderRow, AdminPage, parse_tracking_number},
+    domain::commerce::{
         AddressSnapshot, CardOutcome, OrderDetail, OrderLine, OrderStatus, OrderSummary, PaymentMethod, PricingRules,
         StatusChange, Totals, check_test_card, order_number,
     },
-    error::AppError,
+    domain::error::AppError,
     server::{
         entities::{cart, cart_item, order, order_item, order_status_history, product, user},
         services::{
@@ -170,7 +171,7 @@ pub async fn place_order(
     }
 
     let totals = rules.totals(cart_lines.iter().map(|(item, product)| (product.price_cents, item.quantity)));
-    let currency = cart_lines.first().map_or_else(|| "USD".to_owned(), |(_, p)| p.currency.clone());
+    let currency = cart_lines.first().map_or_else(|| CURRENCY.to_owned(), |(_, p)| p.currency.clone());
     let (status, payment_status, method, last4) = match (&request.payment, card) {
         (Payment::TestCard { .. }, Some((_, last4))) => {
             (OrderStatus::Paid, "captured", PaymentMethod::TestCard, Some(last4))

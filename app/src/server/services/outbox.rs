@@ -12,10 +12,10 @@
 //! up, then the token is erased; the token table keeps only its hash. Nothing here logs a token.
 
 use crate::{
-    app::SHOP_NAME,
-    commerce::OrderDetail,
-    error::AppError,
-    model::Money,
+    domain::commerce::OrderDetail,
+    domain::error::AppError,
+    domain::model::Money,
+    domain::shop::SHOP_NAME,
     server::{
         entities::{order, outbox_message},
         services::orders::{self, Viewer},

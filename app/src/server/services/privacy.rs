@@ -2,9 +2,9 @@
 //! deleting the account (personal data erased, orders kept for the books without it).
 
 use crate::{
-    accounts::{Address, Device},
-    commerce::{AddressSnapshot, OrderDetail},
-    error::AppError,
+    domain::accounts::{Address, Device},
+    domain::commerce::{AddressSnapshot, OrderDetail},
+    domain::error::AppError,
     server::{
         entities::{
             account_token, address, cart, cart_item, failed_sign_in, mail_request, order, outbox_message, session,

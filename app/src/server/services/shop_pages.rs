@@ -1,8 +1,8 @@
 //! The shop's own pages: read by the storefront, written by the admin.
 
 use crate::{
-    content::{ShopPage, is_shop_page, parse_page},
-    error::AppError,
+    domain::content::{ShopPage, is_shop_page, parse_page},
+    domain::error::AppError,
     server::{entities::shop_page, markdown},
 };
 use chrono::Utc;

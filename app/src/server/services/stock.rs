@@ -3,8 +3,8 @@
 //! ledger's sum per product always equals the stock column.
 
 use crate::{
-    admin::{StockAdjustment, StockMovementView, StockReason},
-    error::AppError,
+    domain::admin::{StockAdjustment, StockMovementView, StockReason},
+    domain::error::AppError,
     server::{
         entities::{order, product, stock_movement},
         services::begin_write,
@@ -98,7 +98,7 @@ pub async fn adjust(
         .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(product::Column::Id.eq(product_id))
         .filter(Expr::col(product::Column::Stock).add(adjustment.change).gte(0))
-        .filter(Expr::col(product::Column::Stock).add(adjustment.change).lte(crate::admin::MAX_STOCK))
+        .filter(Expr::col(product::Column::Stock).add(adjustment.change).lte(crate::domain::admin::MAX_STOCK))
         .exec(&txn)
         .await?;
     if changed.rows_affected == 0 {
@@ -109,7 +109,9 @@ pub async fn adjust(
                 "change",
                 format!("Only {} in stock: you can remove at most that many.", product.stock),
             ),
-            Some(_) => AppError::validation("change", format!("Stock is limited to {}.", crate::admin::MAX_STOCK)),
+            Some(_) => {
+                AppError::validation("change", format!("Stock is limited to {}.", crate::domain::admin::MAX_STOCK))
+            }
         });
     }
     let cause = Cause { note: &adjustment.note, order_id: None, user_id: Some(admin_id) };

@@ -2,12 +2,12 @@
 //! server picks up where the page left off.
 
 use crate::{
-    error::AppError,
-    metrics::{EventView, Snapshot},
+    domain::error::AppError,
     server::entities::{monitoring_event, monitoring_sample},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use simulator::snapshot::{EventView, Snapshot};
 
 pub async fn save_sample(db: &impl ConnectionTrait, snapshot: &Snapshot, at: DateTime<Utc>) -> Result<(), AppError> {
     let json =

@@ -10,4 +10,5 @@ pub mod hpa;
 pub mod load;
 pub mod policy;
 pub mod simulation;
+pub mod snapshot;
 pub mod step_scaling;

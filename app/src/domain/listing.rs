@@ -1,7 +1,7 @@
 //! The product listing's URL contract (`/products?category=&q=&sort=&page=`), its validation, and
 //! the pure rules behind search terms and pagination. Shared by server and browser.
 
-use crate::{error::AppError, model::ProductCard};
+use crate::{domain::error::AppError, domain::model::ProductCard};
 use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: u64 = 24;

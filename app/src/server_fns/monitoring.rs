@@ -1,10 +1,8 @@
 //! The monitoring page's public reads. The controls are admin-only and live in `admin`.
 
-use crate::{
-    error::AppError,
-    metrics::{FleetSummary, Overview},
-};
+use crate::domain::error::AppError;
 use leptos::prelude::*;
+use simulator::snapshot::{FleetSummary, Overview};
 
 /// The recent history and event log the metrics page first renders; the stream takes over.
 #[server(endpoint = "monitoring_overview")]

@@ -6,9 +6,9 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::{
-    accounts::AddressForm,
-    commerce::{CartView, OrderDetail, OrderSummary},
-    error::AppError,
+    domain::accounts::AddressForm,
+    domain::commerce::{CartView, OrderDetail, OrderSummary},
+    domain::error::AppError,
 };
 use leptos::prelude::*;
 
@@ -49,7 +49,7 @@ async fn current_cart() -> Result<CartView, AppError> {
     };
     match cart_owner(false).await? {
         Some(owner) => cart::view(&db()?, &owner, &pricing()?).await,
-        None => Ok(CartView { currency: "USD".into(), ..Default::default() }),
+        None => Ok(CartView::empty()),
     }
 }
 
@@ -133,8 +133,8 @@ pub async fn place_order(
     save_address: Option<String>,
 ) -> Result<String, AppError> {
     use crate::{
-        accounts::AddressKind,
-        commerce::PaymentMethod,
+        domain::accounts::AddressKind,
+        domain::commerce::PaymentMethod,
         server::{
             auth::require_user,
             services::{

@@ -1,6 +1,6 @@
 //! Wire types shared by the server and the browser, and the pure rules around them.
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

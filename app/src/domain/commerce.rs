@@ -1,7 +1,8 @@
 //! The shop's rules that need no database: pricing, the cart quantity policy, the order status
 //! machine and the test card. Shared by the server (which decides) and the browser (which shows).
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
+use crate::domain::shop::CURRENCY;
 use serde::{Deserialize, Serialize};
 
 /// The most of one product a cart line may hold, whatever the stock.
@@ -240,6 +241,11 @@ pub struct CartView {
 }
 
 impl CartView {
+    /// A cart with nothing in it, in the shop's currency.
+    pub fn empty() -> Self {
+        Self { currency: CURRENCY.to_owned(), ..Self::default() }
+    }
+
     pub fn item_count(&self) -> i32 {
         self.lines.iter().map(|line| line.quantity).sum()
     }

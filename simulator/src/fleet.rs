@@ -45,7 +45,7 @@ impl ScalingMode {
     }
 }
 
-/// The group's limits and timings. The defaults come from `app/policy/autoscaling.json`, the
+/// The group's limits and timings. The defaults come from `simulator/policy/autoscaling.json`, the
 /// file the deploy's Terraform reads too.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FleetConfig {

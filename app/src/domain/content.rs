@@ -1,7 +1,7 @@
 //! The shop's own pages (terms, privacy, returns, contact): what the storefront shows and the
 //! admin edits. The operator writes Markdown; the server renders it (see `server::markdown`).
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use serde::{Deserialize, Serialize};
 
 /// The pages every shop has, in footer order: (slug, link text).
@@ -37,18 +37,23 @@ pub fn parse_page(title: &str, body: &str) -> Result<(String, String), AppError>
     let title = title.trim();
     let mut errors = Vec::new();
     if title.is_empty() || title.chars().count() > TITLE_MAX {
-        errors.push(crate::error::FieldError::new(
+        errors.push(crate::domain::error::FieldError::new(
             "title",
             format!("Give the page a title of 1 to {TITLE_MAX} characters."),
         ));
     }
     let body = body.replace("\r\n", "\n");
     if body.trim().is_empty() || body.chars().count() > BODY_MAX {
-        errors.push(crate::error::FieldError::new("body", format!("Write the page in 1 to {BODY_MAX} characters.")));
+        errors.push(crate::domain::error::FieldError::new(
+            "body",
+            format!("Write the page in 1 to {BODY_MAX} characters."),
+        ));
     }
     if body.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        errors
-            .push(crate::error::FieldError::new("body", "The text holds control characters; paste it as plain text."));
+        errors.push(crate::domain::error::FieldError::new(
+            "body",
+            "The text holds control characters; paste it as plain text.",
+        ));
     }
     match errors.len() {
         0 => Ok((title.to_owned(), body)),

@@ -6,7 +6,7 @@ use super::{
     hpa::{Hpa, HpaConfig, MetricReading, Reason},
     load::{LoadModel, Spike, latency_ms},
 };
-use crate::metrics::{EventView, FleetView, HpaView, Snapshot};
+use crate::snapshot::{EventView, FleetView, HpaView, Snapshot};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimulationConfig {

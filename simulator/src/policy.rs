@@ -1,4 +1,4 @@
-//! The Auto Scaling policy numbers, read from `app/policy/autoscaling.json`: the simulator's
+//! The Auto Scaling policy numbers, read from `simulator/policy/autoscaling.json`: the simulator's
 //! defaults come from here and the Terraform reads the same file, so the two cannot drift apart.
 
 use serde::Deserialize;
@@ -34,13 +34,13 @@ pub struct PolicyStep {
     pub change_in_capacity: i32,
 }
 
-const POLICY_JSON: &str = include_str!("../../policy/autoscaling.json");
+const POLICY_JSON: &str = include_str!("../policy/autoscaling.json");
 
 /// The policy compiled into this binary. A malformed file fails the unit tests below, and so
 /// never reaches a running server.
 pub fn policy() -> &'static AutoscalingPolicy {
     static POLICY: OnceLock<AutoscalingPolicy> = OnceLock::new();
-    POLICY.get_or_init(|| serde_json::from_str(POLICY_JSON).expect("app/policy/autoscaling.json is valid"))
+    POLICY.get_or_init(|| serde_json::from_str(POLICY_JSON).expect("simulator/policy/autoscaling.json is valid"))
 }
 
 #[cfg(test)]

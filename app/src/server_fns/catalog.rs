@@ -1,9 +1,9 @@
 //! Catalog server functions: thin wrappers that validate input and call `services::catalog`.
 
 use crate::{
-    error::AppError,
-    listing::{CategoryLink, Listing},
-    model::{ProductCard, ProductDetail, ProductPage},
+    domain::error::AppError,
+    domain::listing::{CategoryLink, Listing},
+    domain::model::{ProductCard, ProductDetail, ProductPage},
 };
 use leptos::prelude::*;
 
@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[server(endpoint = "latest_products")]
 pub async fn latest_products(offset: i64, limit: i64) -> Result<ProductPage, AppError> {
     use crate::{
-        model::PageWindow,
+        domain::model::PageWindow,
         server::{
             services::catalog,
             state::{catalog_cache, db},
@@ -51,7 +51,7 @@ pub async fn list_products(
     page: Option<String>,
 ) -> Result<Listing, AppError> {
     use crate::{
-        listing::ListingQuery,
+        domain::listing::ListingQuery,
         server::{
             services::catalog,
             state::{catalog_cache, db},

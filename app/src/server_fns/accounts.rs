@@ -6,8 +6,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::{
-    accounts::{Address, CurrentUser, Device, Profile},
-    error::AppError,
+    domain::accounts::{Address, CurrentUser, Device, Profile},
+    domain::error::AppError,
 };
 use leptos::prelude::*;
 
@@ -36,7 +36,7 @@ pub async fn register(
     tracing::info!(user_id = created.id, "account registered");
     let user = SessionUser::from(created);
     start_session(auth_session()?, &user).await?;
-    leptos_axum::redirect(&crate::accounts::safe_return_path(next.as_deref()));
+    leptos_axum::redirect(&crate::domain::accounts::safe_return_path(next.as_deref()));
     Ok(user.to_current_user())
 }
 
@@ -61,7 +61,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     };
     tracing::info!(user_id = user.id, %client_ip, "signed in");
     start_session(auth, &user).await?;
-    leptos_axum::redirect(&crate::accounts::safe_return_path(next.as_deref()));
+    leptos_axum::redirect(&crate::domain::accounts::safe_return_path(next.as_deref()));
     Ok(user.to_current_user())
 }
 
@@ -280,7 +280,7 @@ pub async fn save_address(
     is_default: Option<String>,
 ) -> Result<Address, AppError> {
     use crate::{
-        accounts::AddressForm,
+        domain::accounts::AddressForm,
         server::{auth::require_user, services::addresses, state::db},
     };
     let user_id = require_user()?.id;

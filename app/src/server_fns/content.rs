@@ -1,6 +1,6 @@
 //! The shop's own pages: read by anyone, edited by an admin.
 
-use crate::{content::ShopPage, error::AppError};
+use crate::{domain::content::ShopPage, domain::error::AppError};
 use leptos::prelude::*;
 
 #[server(endpoint = "shop_page")]

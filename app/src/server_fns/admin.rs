@@ -3,7 +3,7 @@
 // `save_product` takes the product form's fields one by one (that is how a no-JS form posts).
 #![allow(clippy::too_many_arguments)]
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use leptos::prelude::*;
 
 /// People active in the last `minutes` (1 to 1440): signed-in users once each plus anonymous
@@ -42,21 +42,21 @@ pub async fn simulator_control(action: String) -> Result<(), AppError> {
 pub async fn admin_products(
     q: Option<String>,
     page: Option<u32>,
-) -> Result<crate::admin::AdminPage<crate::admin::AdminProductRow>, AppError> {
+) -> Result<crate::domain::admin::AdminPage<crate::domain::admin::AdminProductRow>, AppError> {
     use crate::server::{auth::require_admin, services::admin_catalog, state::db};
     require_admin()?;
-    admin_catalog::list(&db()?, q.as_deref(), page.unwrap_or(1).clamp(1, crate::admin::MAX_ADMIN_PAGE)).await
+    admin_catalog::list(&db()?, q.as_deref(), page.unwrap_or(1).clamp(1, crate::domain::admin::MAX_ADMIN_PAGE)).await
 }
 
 #[server(endpoint = "admin_categories")]
-pub async fn admin_categories() -> Result<Vec<crate::admin::CategoryChoice>, AppError> {
+pub async fn admin_categories() -> Result<Vec<crate::domain::admin::CategoryChoice>, AppError> {
     use crate::server::{auth::require_admin, services::admin_catalog, state::db};
     require_admin()?;
     admin_catalog::category_choices(&db()?).await
 }
 
 #[server(endpoint = "admin_product")]
-pub async fn admin_product(id: i32) -> Result<crate::admin::ProductEditor, AppError> {
+pub async fn admin_product(id: i32) -> Result<crate::domain::admin::ProductEditor, AppError> {
     use crate::server::{auth::require_admin, services::admin_catalog, state::db};
     require_admin()?;
     admin_catalog::editor(&db()?, id).await
@@ -77,7 +77,7 @@ pub async fn save_product(
     image_path: Option<String>,
 ) -> Result<i32, AppError> {
     use crate::{
-        admin::{ProductDraft, ProductForm},
+        domain::admin::{ProductDraft, ProductForm},
         server::{auth::require_admin, services::admin_catalog, state::db},
     };
     let admin = require_admin()?;
@@ -123,7 +123,7 @@ pub async fn adjust_stock(
     note: Option<String>,
 ) -> Result<i32, AppError> {
     use crate::{
-        admin::StockAdjustment,
+        domain::admin::StockAdjustment,
         server::{auth::require_admin, services::stock, state::db},
     };
     let admin = require_admin()?;
@@ -136,9 +136,9 @@ pub async fn adjust_stock(
 pub async fn admin_orders(
     status: Option<String>,
     page: Option<u32>,
-) -> Result<crate::admin::AdminPage<crate::admin::AdminOrderRow>, AppError> {
+) -> Result<crate::domain::admin::AdminPage<crate::domain::admin::AdminOrderRow>, AppError> {
     use crate::{
-        commerce::OrderStatus,
+        domain::commerce::OrderStatus,
         server::{auth::require_admin, services::orders, state::db},
     };
     require_admin()?;
@@ -146,11 +146,11 @@ pub async fn admin_orders(
         None => None,
         Some(raw) => Some(OrderStatus::parse(raw).ok_or_else(|| AppError::validation("status", "Unknown status."))?),
     };
-    orders::admin_list(&db()?, status, page.unwrap_or(1).clamp(1, crate::admin::MAX_ADMIN_PAGE)).await
+    orders::admin_list(&db()?, status, page.unwrap_or(1).clamp(1, crate::domain::admin::MAX_ADMIN_PAGE)).await
 }
 
 #[server(endpoint = "admin_order")]
-pub async fn admin_order(number: String) -> Result<crate::admin::AdminOrderDetail, AppError> {
+pub async fn admin_order(number: String) -> Result<crate::domain::admin::AdminOrderDetail, AppError> {
     use crate::server::{auth::require_admin, services::orders, state::db};
     require_admin()?;
     orders::admin_detail(&db()?, &number).await
@@ -161,7 +161,7 @@ pub async fn admin_order(number: String) -> Result<crate::admin::AdminOrderDetai
 #[server(endpoint = "advance_order")]
 pub async fn advance_order(number: String, to: String, tracking_number: Option<String>) -> Result<(), AppError> {
     use crate::{
-        commerce::OrderStatus,
+        domain::commerce::OrderStatus,
         server::{auth::require_admin, services::orders, state::db},
     };
     let admin = require_admin()?;
@@ -172,8 +172,8 @@ pub async fn advance_order(number: String, to: String, tracking_number: Option<S
 #[server(endpoint = "admin_customers")]
 pub async fn admin_customers(
     page: Option<u32>,
-) -> Result<crate::admin::AdminPage<crate::admin::CustomerRow>, AppError> {
+) -> Result<crate::domain::admin::AdminPage<crate::domain::admin::CustomerRow>, AppError> {
     use crate::server::{auth::require_admin, services::customers, state::db};
     require_admin()?;
-    customers::list(&db()?, page.unwrap_or(1).clamp(1, crate::admin::MAX_ADMIN_PAGE)).await
+    customers::list(&db()?, page.unwrap_or(1).clamp(1, crate::domain::admin::MAX_ADMIN_PAGE)).await
 }

@@ -1,10 +1,11 @@
 //! The back office's wire types and the pure rules behind its forms: product drafts, prices,
 //! stock adjustments and order transitions. Shared by server and browser; no I/O here.
 
+use crate::domain::shop::CURRENCY;
 use crate::{
-    commerce::{OrderDetail, OrderStatus},
-    error::{AppError, FieldError},
-    model::{Money, slugify},
+    domain::commerce::{OrderDetail, OrderStatus},
+    domain::error::{AppError, FieldError},
+    domain::model::{Money, slugify},
 };
 use serde::{Deserialize, Serialize};
 
@@ -275,7 +276,7 @@ pub fn parse_price(raw: &str) -> Result<i64, String> {
         return Err("The price must be more than zero.".into());
     }
     if cents > MAX_PRICE_CENTS {
-        return Err(format!("Prices are limited to {}.", Money::format(MAX_PRICE_CENTS, "USD")));
+        return Err(format!("Prices are limited to {}.", Money::format(MAX_PRICE_CENTS, CURRENCY)));
     }
     Ok(cents)
 }

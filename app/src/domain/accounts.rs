@@ -1,6 +1,6 @@
 //! Account input rules shared by the browser and the server: names and email addresses.
 
-use crate::error::AppError;
+use crate::domain::error::AppError;
 use serde::{Deserialize, Serialize};
 
 /// An email address, trimmed and lowercased, so `Ada@Example.com ` and `ada@example.com` are
