@@ -176,13 +176,14 @@ db_test!(an_order_moves_from_paid_to_delivered_one_step_at_a_time_with_history, 
     assert_eq!(orders::admin_list(&t.db, Some(OrderStatus::Paid), 1).await.unwrap().total, 0);
 });
 
-db_test!(a_cancel_by_the_shop_restocks_through_the_ledger_once, |t| async move {
+db_test!(a_cancel_by_the_shop_restocks_through_the_ledger_once_and_marks_the_product_changed, |t| async move {
     let ada = customer(&t.db, "ada@example.com").await;
     let item = product_with(&t.db, "aurora-wireless-headphones", 5, 1_000).await;
     cart::add(&t.db, &CartOwner::User(ada.id), item.id, 3).await.unwrap();
     let number = orders::place_order(&t.db, &ada, request(&new_key(), Payment::CashOnDelivery), &RULES).await.unwrap();
     orders::transition(&t.db, ADMIN, &number, OrderStatus::Paid, None).await.unwrap();
     orders::transition(&t.db, ADMIN, &number, OrderStatus::Processing, None).await.unwrap();
+    let before_cancel = chrono::Utc::now();
     orders::transition(&t.db, ADMIN, &number, OrderStatus::Cancelled, None).await.unwrap();
     assert_eq!(
         orders::transition(&t.db, ADMIN, &number, OrderStatus::Cancelled, None).await.unwrap_err().status(),
@@ -194,6 +195,9 @@ db_test!(a_cancel_by_the_shop_restocks_through_the_ledger_once, |t| async move {
     assert_eq!(seen[..2], [(StockReason::Cancellation, 3, 5), (StockReason::Sale, -3, 2)]);
     assert_eq!(ledger[0].order_number.as_deref(), Some(number.as_str()));
     assert_ledger_agrees(&t.db).await;
+    // The restock goes through the one stock writer, which marks the product changed like any other.
+    let restocked = product::Entity::find_by_id(item.id).one(&t.db).await.unwrap().unwrap();
+    assert!(restocked.updated_at >= before_cancel, "{} < {before_cancel}", restocked.updated_at);
 });
 
 db_test!(the_customer_list_counts_each_customers_orders, |t| async move {

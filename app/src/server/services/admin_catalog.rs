@@ -203,7 +203,8 @@ pub async fn create(db: &DatabaseConnection, admin_id: i32, draft: &ProductDraft
         description: Set(draft.description.clone()),
         price_cents: Set(draft.price_cents),
         currency: Set(CURRENCY.to_owned()),
-        stock: Set(draft.initial_stock),
+        // Opened by the ledger's writer below, like every other stock change.
+        stock: Set(0),
         image_path: Set(draft.image_path.clone().unwrap_or_else(|| PLACEHOLDER_IMAGE.to_owned())),
         image_width: Set(width),
         image_height: Set(height),
@@ -218,7 +219,9 @@ pub async fn create(db: &DatabaseConnection, admin_id: i32, draft: &ProductDraft
     .await
     .map_err(clash_or)?;
     let cause = stock::Cause { note: "Stock when the product was created", order_id: None, user_id: Some(admin_id) };
-    stock::record(&txn, inserted.id, draft.initial_stock, StockReason::Initial, cause).await?;
+    if !stock::apply(&txn, inserted.id, draft.initial_stock, StockReason::Initial, cause).await? {
+        return Err(AppError::validation("initial_stock", "Opening stock cannot be negative."));
+    }
     txn.commit().await?;
     crate::server::catalog_version::bump();
     tracing::info!(admin_id, product_id = inserted.id, sku = %inserted.sku, "product created");

@@ -13,7 +13,7 @@ use crate::{
     },
     domain::error::AppError,
     server::{
-        entities::{cart, cart_item, order, order_item, order_status_history, product, user},
+        entities::{cart, cart_item, order, order_item, order_status_history, user},
         services::{
             begin_write,
             cart::lines,
@@ -151,25 +151,6 @@ pub async fn place_order(
         ));
     }
 
-    let mut short = Vec::new();
-    for (item, product) in &cart_lines {
-        let taken = product::Entity::update_many()
-            .col_expr(product::Column::Stock, Expr::col(product::Column::Stock).sub(item.quantity))
-            .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(product::Column::Id.eq(product.id))
-            .filter(product::Column::Active.eq(true))
-            .filter(product::Column::Stock.gte(item.quantity))
-            .exec(&txn)
-            .await?;
-        if taken.rows_affected == 0 {
-            short.push(product.name.clone());
-        }
-    }
-    if !short.is_empty() {
-        txn.rollback().await?;
-        return Err(AppError::conflict(format!("not enough stock for: {}", short.join(", "))));
-    }
-
     let totals = rules.totals(cart_lines.iter().map(|(item, product)| (product.price_cents, item.quantity)));
     let currency = cart_lines.first().map_or_else(|| CURRENCY.to_owned(), |(_, p)| p.currency.clone());
     let (status, payment_status, method, last4) = match (&request.payment, card) {
@@ -237,9 +218,18 @@ pub async fn place_order(
         .insert(&txn)
         .await?;
     }
+    // The stock is taken once the order exists, so each sale's movement names its order. A
+    // short line rolls everything back, the order included.
+    let mut short = Vec::new();
     for (item, product) in &cart_lines {
         let cause = stock::Cause { note: "", order_id: Some(placed.id), user_id: Some(customer.id) };
-        stock::record(&txn, product.id, -item.quantity, StockReason::Sale, cause).await?;
+        if !stock::apply(&txn, product.id, -item.quantity, StockReason::Sale, cause).await? {
+            short.push(product.name.clone());
+        }
+    }
+    if !short.is_empty() {
+        txn.rollback().await?;
+        return Err(AppError::conflict(format!("not enough stock for: {}", short.join(", "))));
     }
     let note = match status {
         OrderStatus::Paid => "Order placed and paid by card",
@@ -414,13 +404,13 @@ async fn cancel_and_restock(
         .all(txn)
         .await?;
     for item in items {
-        product::Entity::update_many()
-            .col_expr(product::Column::Stock, Expr::col(product::Column::Stock).add(item.quantity))
-            .filter(product::Column::Id.eq(item.product_id))
-            .exec(txn)
-            .await?;
         let cause = stock::Cause { note: "", order_id: Some(row.id), user_id: Some(actor_id) };
-        stock::record(txn, item.product_id, item.quantity, StockReason::Cancellation, cause).await?;
+        if !stock::apply(txn, item.product_id, item.quantity, StockReason::Cancellation, cause).await? {
+            return Err(AppError::internal(
+                "restocking a cancelled order",
+                format!("product {} is missing", item.product_id),
+            ));
+        }
     }
     record_status(txn, row.id, OrderStatus::Cancelled, note).await?;
     tell_customer(txn, row, MailKind::OrderCancelled).await

@@ -1,9 +1,10 @@
-//! The stock-movement ledger. Every change to `products.stock` (opening stock, checkout,
-//! cancellation, an admin's adjustment) writes one movement in the same transaction, so the
-//! ledger's sum per product always equals the stock column.
+//! The stock-movement ledger, and the one writer of `products.stock`: [`apply`]. Every change
+//! (opening stock, checkout, cancellation, an admin's adjustment) goes through it, which writes
+//! the movement in the same transaction, so the ledger's sum per product always equals the
+//! stock column.
 
 use crate::{
-    domain::admin::{StockAdjustment, StockMovementView, StockReason},
+    domain::admin::{MAX_STOCK, StockAdjustment, StockMovementView, StockReason},
     domain::error::AppError,
     server::{
         entities::{order, product, stock_movement},
@@ -25,9 +26,40 @@ pub struct Cause<'a> {
     pub user_id: Option<i32>,
 }
 
-/// Records a movement of `change` units for a product whose stock column has already been
-/// changed in this transaction; the stock after it is read from that column in the same statement.
-pub async fn record(
+/// The only code that changes `products.stock`: adds `change` (negative to take), touches
+/// `updated_at` and records the movement, in the caller's transaction. The update is conditional,
+/// so however many writers race, the stock never goes below zero, an admin's adjustment never
+/// takes it above [`MAX_STOCK`], and a sale only takes from an active product. `Ok(false)` when
+/// that condition refused the change: nothing was written.
+pub async fn apply(
+    db: &impl ConnectionTrait,
+    product_id: i32,
+    change: i32,
+    reason: StockReason,
+    cause: Cause<'_>,
+) -> Result<bool, AppError> {
+    let stock_after = || Expr::col(product::Column::Stock).add(change);
+    let mut update = product::Entity::update_many()
+        .col_expr(product::Column::Stock, stock_after())
+        .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(product::Column::Id.eq(product_id))
+        .filter(stock_after().gte(0));
+    if StockReason::ADJUSTMENTS.contains(&reason) {
+        update = update.filter(stock_after().lte(MAX_STOCK));
+    }
+    if reason == StockReason::Sale {
+        update = update.filter(product::Column::Active.eq(true));
+    }
+    if update.exec(db).await?.rows_affected == 0 {
+        return Ok(false);
+    }
+    record(db, product_id, change, reason, cause).await?;
+    Ok(true)
+}
+
+/// Records a movement of `change` units for a product whose stock column [`apply`] has just
+/// changed; the stock after it is read from that column in the same statement.
+async fn record(
     db: &impl ConnectionTrait,
     product_id: i32,
     change: i32,
@@ -93,15 +125,8 @@ pub async fn adjust(
     adjustment: &StockAdjustment,
 ) -> Result<i32, AppError> {
     let txn = begin_write(db).await?;
-    let changed = product::Entity::update_many()
-        .col_expr(product::Column::Stock, Expr::col(product::Column::Stock).add(adjustment.change))
-        .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(product::Column::Id.eq(product_id))
-        .filter(Expr::col(product::Column::Stock).add(adjustment.change).gte(0))
-        .filter(Expr::col(product::Column::Stock).add(adjustment.change).lte(crate::domain::admin::MAX_STOCK))
-        .exec(&txn)
-        .await?;
-    if changed.rows_affected == 0 {
+    let cause = Cause { note: &adjustment.note, order_id: None, user_id: Some(admin_id) };
+    if !apply(&txn, product_id, adjustment.change, adjustment.reason, cause).await? {
         let current = product::Entity::find_by_id(product_id).one(&txn).await?;
         return Err(match current {
             None => AppError::not_found("That product"),
@@ -109,13 +134,9 @@ pub async fn adjust(
                 "change",
                 format!("Only {} in stock: you can remove at most that many.", product.stock),
             ),
-            Some(_) => {
-                AppError::validation("change", format!("Stock is limited to {}.", crate::domain::admin::MAX_STOCK))
-            }
+            Some(_) => AppError::validation("change", format!("Stock is limited to {MAX_STOCK}.")),
         });
     }
-    let cause = Cause { note: &adjustment.note, order_id: None, user_id: Some(admin_id) };
-    record(&txn, product_id, adjustment.change, adjustment.reason, cause).await?;
     let stock = product::Entity::find_by_id(product_id)
         .one(&txn)
         .await?
