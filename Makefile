@@ -210,8 +210,15 @@ backup-test: build browser-tools ## a backup under checkout load, restored and c
 wasm-deps:
 	.ci/check-wasm-deps
 
+# No module imports from a layer above it (ARCHITECTURE.md).
+layers:
+	.ci/check-layers
+
+# The PostgreSQL variants are #[ignore]d (so a run without PostgreSQL says so); with
+# TEST_DATABASE_URL they run too.
 test-rust: ## unit, property, service and HTTP tests (PostgreSQL with TEST_DATABASE_URL)
-	cargo test --locked -p migration -p app -p server --features app/testing
+	cargo test --locked -p migration -p simulator -p app -p server --features app/testing \
+	  $(if $(TEST_DATABASE_URL),-- --include-ignored)
 
 test-e2e: build browser-tools ## Playwright browser journeys with JavaScript on and off
 	cd end2end && E2E_SERVER_BIN=$(SERVER_BIN) npx playwright test

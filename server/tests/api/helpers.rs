@@ -169,11 +169,10 @@ macro_rules! app_test {
             }
 
             #[tokio::test]
+            #[ignore = "PostgreSQL: set TEST_DATABASE_URL and pass --include-ignored"]
             async fn on_postgres() {
-                match $crate::helpers::spawn_app(app::server::testing::Backend::Postgres).await {
-                    Some(app) => run(app).await,
-                    None => eprintln!("skipped: TEST_DATABASE_URL is not set"),
-                }
+                let app = $crate::helpers::spawn_app(app::server::testing::Backend::Postgres).await;
+                run(app.expect(app::server::testing::POSTGRES_ONLY)).await;
             }
         }
     };
