@@ -14,7 +14,7 @@ use plotters::{
     },
     prelude::*,
 };
-use simulator::snapshot::Snapshot;
+use simulator::snapshot::Sample;
 
 pub const WIDTH: u32 = 560;
 pub const HEIGHT: u32 = 200;
@@ -26,7 +26,7 @@ const Y_TICKS: usize = 5;
 pub struct Line {
     pub label: &'static str,
     pub color: RGBColor,
-    pub value: fn(&Snapshot) -> f64,
+    pub value: fn(&Sample) -> f64,
 }
 
 /// A horizontal reference line, such as an alarm threshold.
@@ -52,7 +52,7 @@ pub const RED: RGBColor = RGBColor(185, 28, 28);
 pub const GREY: RGBColor = RGBColor(100, 110, 130);
 
 /// Draws `spec` over `history` (oldest first) as an SVG document that scales to its container.
-pub fn render(spec: &ChartSpec, history: &[Snapshot]) -> String {
+pub fn render(spec: &ChartSpec, history: &[Sample]) -> String {
     let mut svg = String::new();
     if let Err(err) = draw(spec, history, &mut svg) {
         // Plotters only fails on a backend error, which writing to a String cannot cause; an
@@ -63,7 +63,7 @@ pub fn render(spec: &ChartSpec, history: &[Snapshot]) -> String {
     responsive(&svg)
 }
 
-fn draw(spec: &ChartSpec, history: &[Snapshot], out: &mut String) -> Result<(), Box<dyn std::error::Error>> {
+fn draw(spec: &ChartSpec, history: &[Sample], out: &mut String) -> Result<(), Box<dyn std::error::Error>> {
     let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let (start, end) = match (history.first(), history.last()) {
@@ -193,8 +193,8 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
             ChartSpec {
                 kind: ValueKind::Count,
                 lines: vec![
-                    Line { label: "In service", color: GREEN, value: |s| f64::from(s.fleet.in_service) },
-                    Line { label: "Desired", color: BLUE, value: |s| f64::from(s.fleet.desired) },
+                    Line { label: "In service", color: GREEN, value: |s| f64::from(s.in_service) },
+                    Line { label: "Desired", color: BLUE, value: |s| f64::from(s.desired) },
                 ],
                 thresholds: vec![],
                 y_max: None,
@@ -214,8 +214,8 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
             ChartSpec {
                 kind: ValueKind::Count,
                 lines: vec![
-                    Line { label: "Replicas", color: PURPLE, value: |s| f64::from(s.hpa.replicas) },
-                    Line { label: "Recommended", color: GREY, value: |s| f64::from(s.hpa.recommended) },
+                    Line { label: "Replicas", color: PURPLE, value: |s| f64::from(s.hpa_replicas) },
+                    Line { label: "Recommended", color: GREY, value: |s| f64::from(s.hpa_recommended) },
                 ],
                 thresholds: vec![],
                 y_max: None,
@@ -225,7 +225,7 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
 }
 
 /// "Average CPU 42 %, …": the latest values of a chart's lines, for its text summary.
-pub fn summary(spec: &ChartSpec, latest: Option<&Snapshot>) -> String {
+pub fn summary(spec: &ChartSpec, latest: Option<&Sample>) -> String {
     let Some(latest) = latest else { return "No data yet.".to_owned() };
     let values: Vec<String> =
         spec.lines.iter().map(|line| format!("{} {}", line.label, spec.kind.format((line.value)(latest)))).collect();
@@ -235,36 +235,25 @@ pub fn summary(spec: &ChartSpec, latest: Option<&Snapshot>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use simulator::snapshot::{FleetView, HpaView};
 
-    fn snapshot(t: f64, cpu: f64) -> Snapshot {
-        Snapshot {
+    fn sample(t: f64, cpu: f64) -> Sample {
+        Sample {
             sim_time: t,
-            time_scale: 10.0,
             requests_per_sec: 120.0,
             active_users: 3,
             cpu_percent: cpu,
             latency_p50_ms: 25.0,
             latency_p95_ms: 80.0,
-            fleet: FleetView {
-                min: 2,
-                max: 10,
-                desired: 3,
-                pending: 1,
-                in_service: 2,
-                terminating: 0,
-                unhealthy: 0,
-                policy: "step scaling".into(),
-                high_cpu_alarm: "ALARM".into(),
-                low_cpu_alarm: "OK".into(),
-            },
-            hpa: HpaView { replicas: 3, recommended: 4, reason: "ScaleUp".into() },
+            in_service: 2,
+            desired: 3,
+            hpa_replicas: 3,
+            hpa_recommended: 4,
         }
     }
 
     #[test]
     fn a_chart_is_a_scalable_svg_with_its_line_and_thresholds() {
-        let history: Vec<Snapshot> = (0..50).map(|i| snapshot(f64::from(i) * 5.0, 40.0 + f64::from(i))).collect();
+        let history: Vec<Sample> = (0..50).map(|i| sample(f64::from(i) * 5.0, 40.0 + f64::from(i))).collect();
         let (_, cpu) = &dashboard()[0];
         let svg = render(cpu, &history);
         assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
@@ -278,16 +267,16 @@ mod tests {
     fn every_chart_draws_with_no_history_or_a_single_snapshot() {
         for (title, spec) in dashboard() {
             assert!(render(&spec, &[]).starts_with("<svg"), "{title} with no data");
-            assert!(render(&spec, &[snapshot(30.0, 50.0)]).starts_with("<svg"), "{title} with one point");
+            assert!(render(&spec, &[sample(30.0, 50.0)]).starts_with("<svg"), "{title} with one point");
         }
     }
 
     #[test]
     fn summaries_read_the_latest_values() {
         let (_, cpu) = &dashboard()[0];
-        assert_eq!(summary(cpu, Some(&snapshot(0.0, 42.4))), "Now: Average CPU 42 %.");
+        assert_eq!(summary(cpu, Some(&sample(0.0, 42.4))), "Now: Average CPU 42 %.");
         let (_, latency) = &dashboard()[1];
-        assert_eq!(summary(latency, Some(&snapshot(0.0, 1.0))), "Now: p50 25 ms, p95 80 ms.");
+        assert_eq!(summary(latency, Some(&sample(0.0, 1.0))), "Now: p50 25 ms, p95 80 ms.");
         assert_eq!(summary(latency, None), "No data yet.");
     }
 
@@ -295,7 +284,7 @@ mod tests {
     fn axes_label_round_distinct_ticks_in_fitting_units() {
         // Two minutes of history with one active user: the axes once read "1 min" four times
         // and "0, 0, 1".
-        let history: Vec<Snapshot> = (0..25).map(|i| snapshot(f64::from(i) * 5.0, 40.0)).collect();
+        let history: Vec<Sample> = (0..25).map(|i| sample(f64::from(i) * 5.0, 40.0)).collect();
         let (_, users) = &dashboard()[2];
         let svg = render(users, &history);
         let texts: Vec<&str> =

@@ -8,7 +8,7 @@ use crate::{
     server_fns::{accounts::get_current_user, monitoring::monitoring_overview},
 };
 use leptos::prelude::*;
-use simulator::snapshot::{EventView, Overview, Snapshot};
+use simulator::snapshot::{EventView, Overview, Sample, Snapshot};
 use std::{rc::Rc, sync::Arc};
 
 /// What the page knows about its live connection.
@@ -65,18 +65,19 @@ pub fn MonitoringPage() -> impl IntoView {
 /// only here.
 #[island(lazy)]
 fn Dashboard(overview: Overview, is_admin: bool) -> impl IntoView {
-    let drawings: Rc<[RwSignal<String>]> = first_drawings(&overview.history).into_iter().map(RwSignal::new).collect();
-    let history = RwSignal::new(overview.history);
-    let events = RwSignal::new(overview.events);
+    let Overview { history, latest, events } = overview;
+    let drawings: Rc<[RwSignal<String>]> = first_drawings(&history).into_iter().map(RwSignal::new).collect();
+    let history = RwSignal::new(history);
+    let latest = RwSignal::new(latest);
+    let events = RwSignal::new(events);
     let status = RwSignal::new(StreamStatus::Snapshot);
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        live::follow(history, events, status);
+        live::follow(live::Signals { history, latest, events, status });
     });
     #[cfg(feature = "hydrate")]
     live::redraw_on_change(history, Rc::clone(&drawings));
-    let latest = Memo::new(move |_| history.with(|h| h.last().cloned()));
 
     view! {
         <p class="monitoring__intro">
@@ -110,7 +111,7 @@ fn Dashboard(overview: Overview, is_admin: bool) -> impl IntoView {
 /// The charts in the first HTML. Only the server draws here: in the browser the drawing code is
 /// a separate, lazily loaded wasm chunk (`live::draw_chart`), so storefront pages never
 /// download plotters, and hydration keeps the server's drawings until the chunk has redrawn them.
-fn first_drawings(history: &[Snapshot]) -> Vec<String> {
+fn first_drawings(history: &[Sample]) -> Vec<String> {
     #[cfg(not(feature = "hydrate"))]
     let drawings = charts::dashboard().iter().map(|(_, spec)| charts::render(spec, history)).collect();
     #[cfg(feature = "hydrate")]
@@ -123,7 +124,7 @@ fn first_drawings(history: &[Snapshot]) -> Vec<String> {
 
 /// Fleet health and the alarms, as badges.
 #[component]
-fn StatusBar(latest: Memo<Option<Snapshot>>) -> impl IntoView {
+fn StatusBar(latest: RwSignal<Option<Snapshot>>) -> impl IntoView {
     let health = move || {
         latest.with(|s| match s {
             None => ("unknown", "No data yet".to_owned()),
@@ -166,7 +167,7 @@ fn alarm_tone(state: &str) -> &'static str {
 }
 
 #[component]
-fn Tiles(latest: Memo<Option<Snapshot>>) -> impl IntoView {
+fn Tiles(latest: RwSignal<Option<Snapshot>>) -> impl IntoView {
     let tile = move |read: fn(&Snapshot) -> String| move || latest.with(|s| s.as_ref().map_or("–".to_owned(), read));
     view! {
         <dl class="tiles">
@@ -203,7 +204,7 @@ fn Chart(
     index: usize,
     title: &'static str,
     spec: Arc<ChartSpec>,
-    history: RwSignal<Vec<Snapshot>>,
+    history: RwSignal<Vec<Sample>>,
     drawing: RwSignal<String>,
 ) -> impl IntoView {
     let summary = {
@@ -285,7 +286,7 @@ fn sim_clock(seconds: f64) -> String {
 mod live {
     use super::StreamStatus;
     use leptos::prelude::*;
-    use simulator::snapshot::{EventView, Frame, HISTORY_LEN, Snapshot};
+    use simulator::snapshot::{EventView, Frame, HISTORY_LEN, Sample, Snapshot};
     use std::{
         cell::{Cell, RefCell},
         rc::Rc,
@@ -303,10 +304,16 @@ mod live {
         _on_error: Closure<dyn FnMut(web_sys::Event)>,
     }
 
+    /// What the stream updates.
+    pub struct Signals {
+        pub history: RwSignal<Vec<Sample>>,
+        pub latest: RwSignal<Option<Snapshot>>,
+        pub events: RwSignal<Vec<EventView>>,
+        pub status: RwSignal<StreamStatus>,
+    }
+
     struct Follower {
-        history: RwSignal<Vec<Snapshot>>,
-        events: RwSignal<Vec<EventView>>,
-        status: RwSignal<StreamStatus>,
+        signals: Signals,
         connection: RefCell<Option<Connection>>,
         failures: Cell<u32>,
         stopped: Cell<bool>,
@@ -322,12 +329,13 @@ mod live {
 
         fn apply(&self, frame: Frame) {
             self.failures.set(0);
-            let appended = self.history.try_update(|history| {
+            let Signals { history, latest, events, status } = &self.signals;
+            let appended = history.try_update(|history| {
                 // The first frame may repeat the server-rendered snapshot.
                 if history.last().is_some_and(|last| last.sim_time >= frame.snapshot.sim_time) {
                     history.pop();
                 }
-                history.push(frame.snapshot);
+                history.push(Sample::from(&frame.snapshot));
                 let excess = history.len().saturating_sub(HISTORY_LEN);
                 history.drain(..excess);
             });
@@ -336,17 +344,16 @@ mod live {
                 self.stop();
                 return;
             }
-            self.events.try_set(frame.events);
-            self.status.try_set(StreamStatus::Live);
+            latest.try_set(Some(frame.snapshot));
+            events.try_set(frame.events);
+            status.try_set(StreamStatus::Live);
         }
     }
 
     /// Follows the stream until the calling effect is cleaned up (the page is left).
-    pub fn follow(history: RwSignal<Vec<Snapshot>>, events: RwSignal<Vec<EventView>>, status: RwSignal<StreamStatus>) {
+    pub fn follow(signals: Signals) {
         let follower = Rc::new(Follower {
-            history,
-            events,
-            status,
+            signals,
             connection: RefCell::new(None),
             failures: Cell::new(0),
             stopped: Cell::new(false),
@@ -360,7 +367,7 @@ mod live {
         if follower.stopped.get() {
             return;
         }
-        follower.status.try_set(StreamStatus::Connecting);
+        follower.signals.status.try_set(StreamStatus::Connecting);
         let Ok(source) = EventSource::new(STREAM_URL) else {
             retry_later(follower);
             return;
@@ -397,14 +404,14 @@ mod live {
     /// The drawing code, split out of the main bundle by `cargo leptos build --split`: only this
     /// page downloads it, the first time it redraws.
     #[leptos::lazy]
-    fn draw_chart(index: usize, history: Vec<Snapshot>) -> String {
+    fn draw_chart(index: usize, history: Vec<Sample>) -> String {
         crate::charts::dashboard().get(index).map(|(_, spec)| crate::charts::render(spec, &history)).unwrap_or_default()
     }
 
     /// Redraws the charts whenever the history changes after hydration (the page arrives with
     /// the server's drawings of the same history). One chart per browser task, so a redraw
     /// never blocks input for long; a redraw that a newer frame overtakes stops.
-    pub fn redraw_on_change(history: RwSignal<Vec<Snapshot>>, drawings: Rc<[RwSignal<String>]>) {
+    pub fn redraw_on_change(history: RwSignal<Vec<Sample>>, drawings: Rc<[RwSignal<String>]>) {
         let latest_request = Rc::new(Cell::new(0u64));
         Effect::new(move |hydrated: Option<()>| {
             if hydrated.is_none() {
@@ -421,7 +428,7 @@ mod live {
     }
 
     struct Redraw {
-        snapshots: Rc<Vec<Snapshot>>,
+        snapshots: Rc<Vec<Sample>>,
         drawings: Rc<[RwSignal<String>]>,
         request: u64,
         latest: Rc<Cell<u64>>,
@@ -450,7 +457,7 @@ mod live {
         let failures = follower.failures.get();
         follower.failures.set(failures.saturating_add(1));
         let wait = 1u32.checked_shl(failures.min(5)).unwrap_or(MAX_BACKOFF_SECS).min(MAX_BACKOFF_SECS);
-        follower.status.try_set(StreamStatus::Reconnecting(wait));
+        follower.signals.status.try_set(StreamStatus::Reconnecting(wait));
         let follower = Rc::clone(follower);
         set_timeout(move || connect(&follower), Duration::from_secs(u64::from(wait)));
     }

@@ -10,7 +10,7 @@ use crate::server::services::{activity, timeline};
 use sea_orm::DatabaseConnection;
 use simulator::{
     simulation::{RealTraffic, Simulation, SimulationConfig},
-    snapshot::{EVENT_LOG_LEN, EventView, Frame, HISTORY_LEN, Overview, Snapshot},
+    snapshot::{EVENT_LOG_LEN, EventView, Frame, HISTORY_LEN, Overview, Sample, Snapshot},
 };
 use std::{
     collections::VecDeque,
@@ -73,8 +73,12 @@ pub struct SimulatorHandle {
 impl SimulatorHandle {
     /// The recent history (oldest first) and event log (newest first), for a page's first render.
     pub fn overview(&self) -> Overview {
-        let history = self.history.read().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().cloned().collect();
-        Overview { history, events: self.latest().events.clone() }
+        let history = self.history.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Overview {
+            history: history.iter().map(Sample::from).collect(),
+            latest: history.back().cloned(),
+            events: self.latest().events.clone(),
+        }
     }
 
     pub fn subscribe(&self) -> watch::Receiver<Arc<Frame>> {
