@@ -120,7 +120,7 @@ LIGHTHOUSE_INSTALL = [ "$$(lighthouse --version 2>/dev/null)" = "$(LIGHTHOUSE_VE
 ## ---------------------------------------------------------------- build and run
 
 # Rebuilt only when a source changed: cargo-leptos regenerates the wasm bindings on every call.
-SOURCES := $(shell find app server migration style public -type f -not -path '*/target/*' 2>/dev/null) \
+SOURCES := $(shell find app server migration simulator style public -type f -not -path '*/target/*' 2>/dev/null) \
            Cargo.toml Cargo.lock
 BUILD_STAMP := $(TARGET_DIR)/.release-build-stamp
 
