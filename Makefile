@@ -25,6 +25,8 @@ SCHEMATHESIS_VERSION := 4.32.5
 SQLMAP_VERSION       := 1.10.10
 # The load generator: from crates.io.
 OHA_VERSION          := 1.16.0
+# The supply-chain check (licences, bans, sources): from crates.io.
+CARGO_DENY_VERSION   := 0.20.2
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly, so it is read from Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
 
@@ -48,7 +50,7 @@ apt_install = { echo "installing Debian $(1)"; $(SUDO) apt-get update -qq && \
 
 
 .PHONY: help tools rust-tools browser-tools infra-tools api-tools load-tools api-docs-assets api-contract races build run watch test lint \
-        fmt-check clippy wasm-deps layers infra-check test-rust test-e2e scale lighthouse proof load faults fuzz perf load-monitoring \
+        fmt-check clippy wasm-deps layers deny deny-tools advisories infra-check test-rust test-e2e scale lighthouse proof load faults fuzz perf load-monitoring \
         load-checkout clean-data monitoring-tools ops-check monitoring-e2e backup-test
 
 help: ## this list
@@ -161,7 +163,7 @@ watch: rust-tools api-docs-assets ## cargo leptos watch: rebuild and reload on e
 test: rust-tools browser-tools lint infra-check ops-check test-rust test-e2e api-contract monitoring-e2e backup-test scale lighthouse ## every gate and suite (the README's test command; CI runs it)
 	@echo "all gates and tests passed"
 
-lint: fmt-check clippy wasm-deps layers ## rustfmt check, clippy for every feature set, the wasm dependency and layer checks
+lint: fmt-check clippy wasm-deps layers deny ## rustfmt check, clippy for every feature set, the wasm dependency, layer and supply-chain checks
 
 fmt-check:
 	cargo fmt --all --check
@@ -211,8 +213,23 @@ wasm-deps:
 	.ci/check-wasm-deps
 
 # No module imports from a layer above it (ARCHITECTURE.md).
-layers:
+layers: ## no module imports from a layer above it (.ci/check-layers, ARCHITECTURE.md)
 	.ci/check-layers
+
+# cargo deny (deny.toml): licences, banned crates and sources, offline. The RustSec advisory
+# database is a git repository on GitHub, which the build machine cannot reach: `make advisories`
+# checks it where it can be fetched.
+deny-tools:
+	@if [ "$$(cargo deny --version 2>/dev/null)" != "cargo-deny $(CARGO_DENY_VERSION)" ]; then \
+	  echo "installing cargo-deny $(CARGO_DENY_VERSION)"; \
+	  $(TOOL_INSTALL_ENV) cargo install cargo-deny --version $(CARGO_DENY_VERSION) --locked --force; \
+	fi
+
+deny: deny-tools ## cargo deny: licences, bans and sources (offline)
+	cargo deny --offline check licenses bans sources
+
+advisories: deny-tools ## cargo deny: RustSec advisories (needs GitHub, so not part of make test)
+	cargo deny check advisories
 
 # The PostgreSQL variants are #[ignore]d (so a run without PostgreSQL says so); with
 # TEST_DATABASE_URL they run too.
