@@ -67,7 +67,7 @@ async fn customers(db: &DatabaseConnection, tag: &str, count: usize) -> Vec<Cust
     let mut list = Vec::with_capacity(count);
     for i in 0..count {
         let email = format!("{tag}{i}@races.example");
-        let user = register(db, &hasher, "Race Runner", &email, "velvet lantern across quiet harbours")
+        let user = register(db, &hasher, "Race Runner", &email, app::server::testing::TEST_PASSWORD)
             .await
             .expect("register a buyer");
         list.push(Customer { id: user.id, email });

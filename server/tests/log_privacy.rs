@@ -53,7 +53,7 @@ async fn reset_and_confirmation_links_never_reach_the_log() {
         .with_ansi(false)
         .init();
     let app = helpers::spawn_app(Backend::Sqlite).await.unwrap();
-    let password = "velvet lantern across quiet harbours";
+    let password = app::server::testing::TEST_PASSWORD;
     let register = form(&[("name", "Ada Lovelace"), ("email", "ada@example.com"), ("password", password)]);
     assert_eq!(app.call("register", &register).await.status(), 200);
     let (_, verify_mail) = app.wait_for_mail("verify_email-").await;

@@ -7,6 +7,18 @@ use std::path::PathBuf;
 
 pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
 
+/// The password of every account a test registers: long and plain enough for the strength rules.
+pub const TEST_PASSWORD: &str = "velvet lantern across quiet harbours";
+
+/// Registers "Test Shopper" at `email` with [`TEST_PASSWORD`], hashed at the lowest cost (tests
+/// do not measure argon2).
+pub async fn registered_shopper(db: &DatabaseConnection, email: &str) -> crate::server::entities::user::Model {
+    let hasher = crate::server::password::PasswordHasher::new(2);
+    crate::server::services::accounts::register(db, &hasher, "Test Shopper", email, TEST_PASSWORD)
+        .await
+        .expect("register a test shopper")
+}
+
 /// A complete US shipping address for `name`, as a customer would type it (not yet validated).
 pub fn sample_address(name: &str) -> crate::domain::accounts::AddressForm {
     crate::domain::accounts::AddressForm {

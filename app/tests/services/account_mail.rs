@@ -1,6 +1,7 @@
 //! Password reset, address confirmation, privacy and the mails they send, on both databases.
 
 use super::orders::{customer, new_key, product_with, request};
+use app::server::testing::TEST_PASSWORD;
 use app::{
     db_test,
     domain::commerce::OrderStatus,
@@ -29,7 +30,6 @@ use sea_orm::{
     QueryOrder,
 };
 
-const PASSWORD: &str = "velvet lantern across quiet harbours";
 const NEW_PASSWORD: &str = "copper kettles hum beneath winter stars";
 const CLIENT: &str = "192.0.2.10";
 
@@ -38,7 +38,7 @@ fn hasher() -> PasswordHasher {
 }
 
 async fn ada(db: &DatabaseConnection) -> user::Model {
-    register(db, &hasher(), "Ada Lovelace", "ada@example.com", PASSWORD).await.unwrap()
+    register(db, &hasher(), "Ada Lovelace", "ada@example.com", TEST_PASSWORD).await.unwrap()
 }
 
 /// The newest queued message of `kind`.
@@ -121,7 +121,10 @@ db_test!(a_reset_link_sets_the_password_once_and_ends_every_session, |t| async m
     let sessions = session::Entity::find().filter(session::Column::UserId.eq(created.id)).count(&t.db).await.unwrap();
     assert_eq!(sessions, 0);
     assert!(sign_in(&t.db, &hasher(), "ada@example.com", NEW_PASSWORD, CLIENT).await.is_ok());
-    assert_eq!(sign_in(&t.db, &hasher(), "ada@example.com", PASSWORD, CLIENT).await, Err(AppError::InvalidCredentials));
+    assert_eq!(
+        sign_in(&t.db, &hasher(), "ada@example.com", TEST_PASSWORD, CLIENT).await,
+        Err(AppError::InvalidCredentials)
+    );
     assert_eq!(count_of(&t.db, "password_changed").await, 1, "the owner is told");
 
     let reused = reset_password(&t.db, &hasher(), &token, "another long passphrase for ada", None, Utc::now()).await;
@@ -148,21 +151,21 @@ db_test!(a_password_change_kills_an_open_reset_link, |t| async move {
     let created = ada(&t.db).await;
     request_password_reset(&t.db, "ada@example.com", CLIENT, Utc::now()).await.unwrap();
     let token = mailed_token(&t.db, "password_reset").await;
-    change_password(&t.db, &hasher(), created.id, PASSWORD, NEW_PASSWORD).await.unwrap();
+    change_password(&t.db, &hasher(), created.id, TEST_PASSWORD, NEW_PASSWORD).await.unwrap();
     let err = reset_password(&t.db, &hasher(), &token, "another long passphrase for ada", None, Utc::now()).await;
     assert!(is_invalid_link(&err.unwrap_err()));
 });
 
 db_test!(a_link_of_another_account_does_nothing_to_the_signed_in_one, |t| async move {
     let alice = ada(&t.db).await;
-    let bob = register(&t.db, &hasher(), "Bob Stone", "bob@example.com", PASSWORD).await.unwrap();
+    let bob = register(&t.db, &hasher(), "Bob Stone", "bob@example.com", TEST_PASSWORD).await.unwrap();
     request_password_reset(&t.db, "bob@example.com", CLIENT, Utc::now()).await.unwrap();
     let bobs = mailed_token(&t.db, "password_reset").await;
     let err = reset_password(&t.db, &hasher(), &bobs, NEW_PASSWORD, Some(alice.id), Utc::now()).await.unwrap_err();
     assert!(err.message_for("token").unwrap().contains("another account"), "{err:?}");
     // Neither password changed, and Bob's link still works for Bob.
-    assert!(sign_in(&t.db, &hasher(), "ada@example.com", PASSWORD, CLIENT).await.is_ok());
-    assert!(sign_in(&t.db, &hasher(), "bob@example.com", PASSWORD, CLIENT).await.is_ok());
+    assert!(sign_in(&t.db, &hasher(), "ada@example.com", TEST_PASSWORD, CLIENT).await.is_ok());
+    assert!(sign_in(&t.db, &hasher(), "bob@example.com", TEST_PASSWORD, CLIENT).await.is_ok());
     assert!(reset_password(&t.db, &hasher(), &bobs, NEW_PASSWORD, Some(bob.id), Utc::now()).await.is_ok());
     let bob_verify = account_token::Entity::find()
         .filter(account_token::Column::UserId.eq(bob.id))
@@ -204,7 +207,7 @@ db_test!(a_new_address_takes_effect_only_once_confirmed_and_the_old_one_is_told,
     let created = ada(&t.db).await;
     let wrong = change_email(&t.db, &hasher(), created.id, "ada@new.example", "not my password at all").await;
     assert!(wrong.unwrap_err().message_for("current_password").is_some());
-    let pending = change_email(&t.db, &hasher(), created.id, "Ada@New.example", PASSWORD).await.unwrap();
+    let pending = change_email(&t.db, &hasher(), created.id, "Ada@New.example", TEST_PASSWORD).await.unwrap();
     assert_eq!(pending.as_deref(), Some("ada@new.example"));
     let profile = accounts::profile(&t.db, created.id).await.unwrap();
     assert_eq!(profile.email, "ada@example.com", "nothing changes before the link is opened");
@@ -220,15 +223,18 @@ db_test!(a_new_address_takes_effect_only_once_confirmed_and_the_old_one_is_told,
     let notice = newest(&t.db, "email_changed").await.unwrap();
     assert_eq!(notice.recipient, "ada@example.com");
     assert_eq!(notice.detail.as_deref(), Some("ada@new.example"));
-    assert!(sign_in(&t.db, &hasher(), "ada@new.example", PASSWORD, CLIENT).await.is_ok());
-    assert_eq!(sign_in(&t.db, &hasher(), "ada@example.com", PASSWORD, CLIENT).await, Err(AppError::InvalidCredentials));
+    assert!(sign_in(&t.db, &hasher(), "ada@new.example", TEST_PASSWORD, CLIENT).await.is_ok());
+    assert_eq!(
+        sign_in(&t.db, &hasher(), "ada@example.com", TEST_PASSWORD, CLIENT).await,
+        Err(AppError::InvalidCredentials)
+    );
 });
 
 db_test!(an_address_taken_before_its_confirmation_is_refused_and_nothing_moves, |t| async move {
     let created = ada(&t.db).await;
-    change_email(&t.db, &hasher(), created.id, "shared@example.com", PASSWORD).await.unwrap();
+    change_email(&t.db, &hasher(), created.id, "shared@example.com", TEST_PASSWORD).await.unwrap();
     let token = mailed_token(&t.db, "confirm_email_change").await;
-    register(&t.db, &hasher(), "Someone Else", "shared@example.com", PASSWORD).await.unwrap();
+    register(&t.db, &hasher(), "Someone Else", "shared@example.com", TEST_PASSWORD).await.unwrap();
     let err = confirm_email(&t.db, &token, None, Utc::now()).await.unwrap_err();
     assert!(err.message_for("token").unwrap().contains("Another account"), "{err:?}");
     assert_eq!(accounts::profile(&t.db, created.id).await.unwrap().email, "ada@example.com");
@@ -268,7 +274,7 @@ const RULES: app::domain::commerce::PricingRules = app::domain::commerce::Pricin
 db_test!(deleting_an_account_erases_the_person_and_keeps_their_orders_for_the_books, |t| async move {
     let (shopper, number) = grace_with_an_order(&t.db).await;
     a_session_of(&t.db, shopper.id, "grace-session").await;
-    let password = "velvet lantern across quiet harbours";
+    let password = app::server::testing::TEST_PASSWORD;
 
     let unticked = privacy::delete_account(&t.db, &hasher(), shopper.id, password, false, Utc::now()).await;
     assert!(unticked.unwrap_err().message_for("confirm").is_some());

@@ -2,12 +2,9 @@ use app::{
     db_test,
     server::{
         entities::session_activity,
-        password::PasswordHasher,
-        services::{
-            accounts::register,
-            activity::{self, Sighting},
-        },
+        services::activity::{self, Sighting},
         session_store::{AUTH_DATA_KEY, DbSessionStore},
+        testing::registered_shopper,
     },
 };
 use axum_login::tower_sessions::{
@@ -20,10 +17,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use std::collections::HashMap;
 
 async fn user(db: &sea_orm::DatabaseConnection, email: &str) -> i32 {
-    register(db, &PasswordHasher::new(2), "Test Shopper", email, "velvet lantern across quiet harbours")
-        .await
-        .unwrap()
-        .id
+    registered_shopper(db, email).await.id
 }
 
 fn sighting(session: &str, user_id: Option<i32>, minutes_ago: i64) -> Sighting {

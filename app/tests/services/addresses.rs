@@ -2,17 +2,13 @@ use app::{
     db_test,
     domain::accounts::{AddressForm, AddressKind},
     server::{
-        password::PasswordHasher,
-        services::{accounts::register, addresses},
-        testing::sample_address,
+        services::addresses,
+        testing::{registered_shopper, sample_address},
     },
 };
 
 async fn user(db: &sea_orm::DatabaseConnection, email: &str) -> i32 {
-    register(db, &PasswordHasher::new(2), "Test Shopper", email, "velvet lantern across quiet harbours")
-        .await
-        .unwrap()
-        .id
+    registered_shopper(db, email).await.id
 }
 
 fn input(kind: &str, name: &str, default: bool) -> app::domain::accounts::AddressInput {

@@ -4,14 +4,12 @@ use app::{
     domain::commerce::{OrderStatus, PricingRules},
     server::{
         entities::{outbox_message, product},
-        password::PasswordHasher,
         services::{
-            accounts::register,
             cart::{self, CartOwner},
             orders::{self, CheckoutRequest, Customer, Payment, Viewer},
             stock,
         },
-        testing::sample_address,
+        testing::{registered_shopper, sample_address},
     },
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -20,8 +18,7 @@ const RULES: PricingRules =
     PricingRules { shipping_fee_cents: 499, free_shipping_from_cents: 5_000, tax_rate_basis_points: 800 };
 
 pub async fn customer(db: &DatabaseConnection, email: &str) -> Customer {
-    let hasher = PasswordHasher::new(4);
-    let user = register(db, &hasher, "Test Shopper", email, "velvet lantern across quiet harbours").await.unwrap();
+    let user = registered_shopper(db, email).await;
     // The address-confirmation mail of registration is not what these tests are about.
     outbox_message::Entity::delete_many()
         .filter(outbox_message::Column::UserId.eq(user.id))

@@ -5,6 +5,7 @@ use crate::{
     app_test,
     helpers::{TestApp, link_token},
 };
+use app::server::testing::TEST_PASSWORD;
 use app::server::{
     entities::{order, user},
     password::PasswordHasher,
@@ -12,7 +13,6 @@ use app::server::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-const PASSWORD: &str = "velvet lantern across quiet harbours";
 const NEW_PASSWORD: &str = "copper kettles hum beneath winter stars";
 
 fn form(pairs: &[(&str, &str)]) -> String {
@@ -72,7 +72,8 @@ fn location(response: &reqwest::Response) -> String {
 async fn registered(app: &TestApp, email: &str) -> reqwest::Client {
     let client = browser();
     let response =
-        call(app, &client, "register", &[("name", "Ada Lovelace"), ("email", email), ("password", PASSWORD)]).await;
+        call(app, &client, "register", &[("name", "Ada Lovelace"), ("email", email), ("password", TEST_PASSWORD)])
+            .await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     client
 }
@@ -151,7 +152,7 @@ app_test!(a_broken_or_foreign_link_is_refused_with_a_readable_message, |app| asy
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("another account"));
     assert_eq!(signed_in_user(&app, &ada).await["email"], "ada@example.com");
-    let bob = call(&app, &browser(), "sign_in", &[("email", "bob@example.com"), ("password", PASSWORD)]).await;
+    let bob = call(&app, &browser(), "sign_in", &[("email", "bob@example.com"), ("password", TEST_PASSWORD)]).await;
     assert_eq!(bob.status(), 200, "Bob's password is unchanged");
 });
 
@@ -188,9 +189,9 @@ app_test!(registering_mails_a_confirmation_that_verifies_the_address_for_the_adm
         "{account}"
     );
 
-    ensure_admin(&app.db.db, &PasswordHasher::new(1), "Ops", "ops@example.com", PASSWORD).await.unwrap();
+    ensure_admin(&app.db.db, &PasswordHasher::new(1), "Ops", "ops@example.com", TEST_PASSWORD).await.unwrap();
     let admin = browser();
-    call(&app, &admin, "sign_in", &[("email", "ops@example.com"), ("password", PASSWORD)]).await;
+    call(&app, &admin, "sign_in", &[("email", "ops@example.com"), ("password", TEST_PASSWORD)]).await;
     let customers: serde_json::Value = call(&app, &admin, "admin_customers", &[]).await.json().await.unwrap();
     let row = customers["items"].as_array().unwrap().iter().find(|row| row["email"] == "ada@example.com").unwrap();
     assert_eq!(row["email_verified"], true);
@@ -199,7 +200,8 @@ app_test!(registering_mails_a_confirmation_that_verifies_the_address_for_the_adm
 app_test!(a_new_address_waits_for_its_link_and_the_old_one_hears_of_the_change, |app| async move {
     let ada = registered(&app, "ada@example.com").await;
     let response =
-        post_form(&app, &ada, "change_email", &[("email", "ada@new.example"), ("current_password", PASSWORD)]).await;
+        post_form(&app, &ada, "change_email", &[("email", "ada@new.example"), ("current_password", TEST_PASSWORD)])
+            .await;
     assert!(location(&response).ends_with("/account?email_change=sent"), "{}", location(&response));
     assert_eq!(signed_in_user(&app, &ada).await["email"], "ada@example.com");
     let (_, account) = get(&app, &ada, "/account").await;
@@ -245,16 +247,17 @@ app_test!(a_deleted_account_cannot_sign_in_and_its_orders_stay_without_the_perso
         .unwrap();
     assert!(placed.status().is_success(), "{}", placed.text().await.unwrap());
 
-    let unticked = call(&app, &ada, "delete_account", &[("current_password", PASSWORD)]).await;
+    let unticked = call(&app, &ada, "delete_account", &[("current_password", TEST_PASSWORD)]).await;
     assert_eq!(unticked.status(), 422);
     let wrong = call(&app, &ada, "delete_account", &[("current_password", "wrong"), ("confirm", "yes")]).await;
     assert_eq!(wrong.status(), 422);
-    let deleted = post_form(&app, &ada, "delete_account", &[("current_password", PASSWORD), ("confirm", "yes")]).await;
+    let deleted =
+        post_form(&app, &ada, "delete_account", &[("current_password", TEST_PASSWORD), ("confirm", "yes")]).await;
     assert!(location(&deleted).ends_with("/login?deleted=1"), "{}", location(&deleted));
     assert!(signed_in_user(&app, &ada).await.is_null());
     let (_, login) = get(&app, &browser(), "/login?deleted=1").await;
     assert!(login.contains("Your account has been deleted"), "{login}");
-    let sign_in = call(&app, &browser(), "sign_in", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    let sign_in = call(&app, &browser(), "sign_in", &[("email", "ada@example.com"), ("password", TEST_PASSWORD)]).await;
     assert_eq!(sign_in.status(), 401);
     let orders = order::Entity::find().all(&app.db.db).await.unwrap();
     assert_eq!(orders.len(), 1, "the order stays in the books");
@@ -277,9 +280,9 @@ app_test!(the_shop_pages_are_linked_everywhere_and_the_admin_edits_them_safely, 
     let customer = registered(&app, "ada@example.com").await;
     let refused = call(&app, &customer, "save_shop_page", &[("slug", "terms"), ("title", "Mine"), ("body", "x")]).await;
     assert_eq!(refused.status(), 403);
-    ensure_admin(&app.db.db, &PasswordHasher::new(1), "Ops", "ops@example.com", PASSWORD).await.unwrap();
+    ensure_admin(&app.db.db, &PasswordHasher::new(1), "Ops", "ops@example.com", TEST_PASSWORD).await.unwrap();
     let admin = browser();
-    call(&app, &admin, "sign_in", &[("email", "ops@example.com"), ("password", PASSWORD)]).await;
+    call(&app, &admin, "sign_in", &[("email", "ops@example.com"), ("password", TEST_PASSWORD)]).await;
     let body = "## Returns\n\n30 days. <script>alert(1)</script>\n\n[Write to us](javascript:alert(1))";
     let saved =
         post_form(&app, &admin, "save_shop_page", &[("slug", "returns"), ("title", "Returns policy"), ("body", body)])

@@ -3,9 +3,9 @@
 
 use crate::{app_test, helpers::TestApp};
 use app::server::entities::{session, user};
+use app::server::testing::TEST_PASSWORD;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-const PASSWORD: &str = "velvet lantern across quiet harbours";
 const NEW_PASSWORD: &str = "orchard kettle under silver rain";
 
 /// A browser with its own cookie, sent by hand so the test sees every change.
@@ -68,7 +68,7 @@ impl<'a> Browser<'a> {
     }
 
     async fn register(&mut self, name: &str, email: &str) {
-        let response = self.call("register", &[("name", name), ("email", email), ("password", PASSWORD)]).await;
+        let response = self.call("register", &[("name", name), ("email", email), ("password", TEST_PASSWORD)]).await;
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
 
@@ -101,12 +101,12 @@ app_test!(the_session_id_changes_on_every_sign_in_and_sign_out_ends_it, |app| as
     // A session id planted by someone else before sign-in is never the one used after it.
     let planted = "session=AAAAAAAAAAAAAAAAAAAAAA".to_owned();
     browser.cookie = Some(planted.clone());
-    assert_eq!(browser.sign_in("ada@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(browser.sign_in("ada@example.com", TEST_PASSWORD).await.status(), 200);
     let first = browser.cookie.clone().unwrap();
     assert_ne!(first, planted);
 
     // Signing in again while signed in renews the id once more; the previous id is dead.
-    assert_eq!(browser.sign_in("ada@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(browser.sign_in("ada@example.com", TEST_PASSWORD).await.status(), 200);
     let second = browser.cookie.clone().unwrap();
     assert_ne!(second, first);
     let mut old = Browser::new(&app, "thief");
@@ -127,7 +127,7 @@ app_test!(the_session_id_changes_on_every_sign_in_and_sign_out_ends_it, |app| as
 app_test!(the_session_cookie_is_http_only_and_same_site_lax, |app| async move {
     let mut browser = Browser::new(&app, "test-browser");
     let response =
-        browser.call("register", &[("name", "Ada"), ("email", "ada@example.com"), ("password", PASSWORD)]).await;
+        browser.call("register", &[("name", "Ada"), ("email", "ada@example.com"), ("password", TEST_PASSWORD)]).await;
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("session="), "{cookie}");
     for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
@@ -140,7 +140,7 @@ app_test!(changing_the_password_ends_the_other_sessions, |app| async move {
     let mut laptop = Browser::new(&app, "laptop");
     laptop.register("Ada", "ada@example.com").await;
     let mut phone = Browser::new(&app, "phone");
-    assert_eq!(phone.sign_in("ada@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(phone.sign_in("ada@example.com", TEST_PASSWORD).await.status(), 200);
     assert!(phone.current_user().await.is_object());
 
     let wrong =
@@ -148,14 +148,14 @@ app_test!(changing_the_password_ends_the_other_sessions, |app| async move {
     assert_eq!(wrong.await.status(), 422);
     let before = laptop.cookie.clone();
     let changed =
-        laptop.call("change_password", &[("current_password", PASSWORD), ("new_password", NEW_PASSWORD)]).await;
+        laptop.call("change_password", &[("current_password", TEST_PASSWORD), ("new_password", NEW_PASSWORD)]).await;
     assert_eq!(changed.status(), 200);
     assert_ne!(laptop.cookie, before, "the changing session continues under a new id");
     assert!(laptop.current_user().await.is_object(), "the changing session stays signed in");
     assert!(phone.current_user().await.is_null(), "the other session ended");
 
     let mut fresh = Browser::new(&app, "fresh");
-    assert_eq!(fresh.sign_in("ada@example.com", PASSWORD).await.status(), 401);
+    assert_eq!(fresh.sign_in("ada@example.com", TEST_PASSWORD).await.status(), 401);
     assert_eq!(fresh.sign_in("ada@example.com", NEW_PASSWORD).await.status(), 200);
 });
 
@@ -176,7 +176,7 @@ app_test!(the_eleventh_bad_attempt_gets_429_with_retry_after, |app| async move {
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["kind"], "invalid_credentials");
     }
-    let locked = attacker.sign_in("ada@example.com", PASSWORD).await;
+    let locked = attacker.sign_in("ada@example.com", TEST_PASSWORD).await;
     assert_eq!(locked.status(), 429);
     let retry_after: u64 = locked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry_after), "{retry_after}");
@@ -295,7 +295,7 @@ app_test!(no_javascript_sign_in_redirects_to_the_next_page, |app| async move {
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "text/html")
         .header("referer", format!("{}/login?next=%2Fproducts", app.address))
-        .body(format!("email=ada%40example.com&password={}&next=%2Fproducts", PASSWORD.replace(' ', "+")));
+        .body(format!("email=ada%40example.com&password={}&next=%2Fproducts", TEST_PASSWORD.replace(' ', "+")));
     let response = browser.send(request).await;
     assert_eq!(response.status(), 302);
     assert_eq!(response.headers()["location"], "/products");
@@ -307,7 +307,7 @@ app_test!(no_javascript_sign_in_redirects_to_the_next_page, |app| async move {
         .header("accept", "text/html")
         .body(format!(
             "email=ada%40example.com&password={}&next=https%3A%2F%2Fevil.example",
-            PASSWORD.replace(' ', "+")
+            TEST_PASSWORD.replace(' ', "+")
         ));
     assert_eq!(browser.send(request).await.headers()["location"], "/account");
 });
@@ -316,7 +316,7 @@ app_test!(devices_list_each_session_and_can_be_signed_out, |app| async move {
     let mut laptop = Browser::new(&app, "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36");
     laptop.register("Ada", "ada@example.com").await;
     let mut phone = Browser::new(&app, "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1");
-    assert_eq!(phone.sign_in("ada@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(phone.sign_in("ada@example.com", TEST_PASSWORD).await.status(), 200);
     // Activity is recorded on the first request under the new session id.
     assert!(phone.current_user().await.is_object());
     assert!(laptop.current_user().await.is_object());
@@ -349,11 +349,11 @@ app_test!(admin_functions_need_an_admin, |app| async move {
     assert_eq!(customer.call("active_users", &[("minutes", "5")]).await.status(), 403);
 
     let hasher = app::server::password::PasswordHasher::new(1);
-    app::server::services::accounts::ensure_admin(&app.db.db, &hasher, "Ops", "ops@example.com", PASSWORD)
+    app::server::services::accounts::ensure_admin(&app.db.db, &hasher, "Ops", "ops@example.com", TEST_PASSWORD)
         .await
         .unwrap();
     let mut admin = Browser::new(&app, "admin");
-    assert_eq!(admin.sign_in("ops@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(admin.sign_in("ops@example.com", TEST_PASSWORD).await.status(), 200);
     let response = admin.call("active_users", &[("minutes", "5")]).await;
     assert_eq!(response.status(), 200);
     // Ada (signed in, seen when she registered and asked) and this admin session, at most.
@@ -367,7 +367,7 @@ async fn production_session_cookies_are_secure_and_host_prefixed() {
     let app =
         crate::helpers::spawn_app_with(app::server::testing::Backend::Sqlite, &[("APP_ENV", "prod")]).await.unwrap();
     let response = app
-        .call("register", &format!("name=Ada&email=ada%40example.com&password={}", PASSWORD.replace(' ', "+")))
+        .call("register", &format!("name=Ada&email=ada%40example.com&password={}", TEST_PASSWORD.replace(' ', "+")))
         .await;
     assert_eq!(response.status(), 200);
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -410,11 +410,11 @@ app_test!(the_admin_page_is_for_admins_only, |app| async move {
     assert!(!html.contains("active-users"));
 
     let hasher = app::server::password::PasswordHasher::new(1);
-    app::server::services::accounts::ensure_admin(&app.db.db, &hasher, "Ops", "ops@example.com", PASSWORD)
+    app::server::services::accounts::ensure_admin(&app.db.db, &hasher, "Ops", "ops@example.com", TEST_PASSWORD)
         .await
         .unwrap();
     let mut admin = Browser::new(&app, "admin");
-    assert_eq!(admin.sign_in("ops@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(admin.sign_in("ops@example.com", TEST_PASSWORD).await.status(), 200);
     let response = admin.get("/admin").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();

@@ -1,12 +1,11 @@
 use crate::{app_test, helpers::TestApp};
+use app::server::testing::TEST_PASSWORD;
 use app::server::{
     entities::product,
     password::PasswordHasher,
     services::{accounts::ensure_admin, stock},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-const PASSWORD: &str = "velvet lantern across quiet harbours";
 
 fn form(pairs: &[(&str, &str)]) -> String {
     pairs
@@ -17,8 +16,8 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 async fn sign_in_as_admin(app: &TestApp) {
-    ensure_admin(&app.db.db, &PasswordHasher::new(1), "Ops", "ops@example.com", PASSWORD).await.unwrap();
-    let response = app.call("sign_in", &form(&[("email", "ops@example.com"), ("password", PASSWORD)])).await;
+    ensure_admin(&app.db.db, &PasswordHasher::new(1), "Ops", "ops@example.com", TEST_PASSWORD).await.unwrap();
+    let response = app.call("sign_in", &form(&[("email", "ops@example.com"), ("password", TEST_PASSWORD)])).await;
     assert_eq!(response.status(), 200);
 }
 
@@ -67,8 +66,9 @@ app_test!(visitors_and_customers_get_404_pages_and_are_refused_by_admin_function
     }
     assert_eq!(app.call("admin_products", "").await.status(), 401, "signed out");
 
-    let registered =
-        app.call("register", &form(&[("name", "Ada"), ("email", "ada@example.com"), ("password", PASSWORD)])).await;
+    let registered = app
+        .call("register", &form(&[("name", "Ada"), ("email", "ada@example.com"), ("password", TEST_PASSWORD)]))
+        .await;
     assert_eq!(registered.status(), 200);
     let (status, html) = page_text(&app, "/admin").await;
     assert_eq!(status, 404);

@@ -66,7 +66,7 @@ app_test!(only_admins_can_use_the_simulator_controls, |app| async move {
         &hasher,
         "Ops",
         "ops@example.com",
-        "velvet lantern across quiet harbours",
+        app::server::testing::TEST_PASSWORD,
     )
     .await
     .unwrap();

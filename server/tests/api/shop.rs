@@ -1,9 +1,9 @@
 use crate::{app_test, helpers::TestApp};
 use app::server::entities::product;
+use app::server::testing::TEST_PASSWORD;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-const PASSWORD: &str = "velvet lantern across quiet harbours";
 const SLUG: &str = "aurora-wireless-headphones";
 
 pub(crate) async fn headphones(app: &TestApp) -> product::Model {
@@ -11,7 +11,7 @@ pub(crate) async fn headphones(app: &TestApp) -> product::Model {
 }
 
 pub(crate) async fn register(app: &TestApp, email: &str) {
-    let form = format!("name=Test+Shopper&email={email}&password={}", PASSWORD.replace(' ', "+"));
+    let form = format!("name=Test+Shopper&email={email}&password={}", TEST_PASSWORD.replace(' ', "+"));
     let response = app.call("register", &form).await;
     assert!(response.status().is_success(), "{}", response.text().await.unwrap());
 }
