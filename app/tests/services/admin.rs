@@ -183,7 +183,8 @@ db_test!(a_cancel_by_the_shop_restocks_through_the_ledger_once_and_marks_the_pro
     let number = orders::place_order(&t.db, &ada, request(&new_key(), Payment::CashOnDelivery), &RULES).await.unwrap();
     orders::transition(&t.db, ADMIN, &number, OrderStatus::Paid, None).await.unwrap();
     orders::transition(&t.db, ADMIN, &number, OrderStatus::Processing, None).await.unwrap();
-    let before_cancel = chrono::Utc::now();
+    // PostgreSQL keeps microseconds: compare at that precision.
+    let before_cancel = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
     orders::transition(&t.db, ADMIN, &number, OrderStatus::Cancelled, None).await.unwrap();
     assert_eq!(
         orders::transition(&t.db, ADMIN, &number, OrderStatus::Cancelled, None).await.unwrap_err().status(),
