@@ -139,6 +139,6 @@ export async function accountJourney(page: Page, browser: Browser, javaScript: b
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("The email or password is not right");
+  await expect(page.getByRole("alert")).toHaveText("The email or password is not right.");
   await signIn(page, javaScript, email, NEW_PASSWORD);
 }

@@ -204,7 +204,7 @@ fn error_response(error: AppError) -> Response {
         AppError::Validation { field, .. } => Some(field.clone()),
         _ => None,
     };
-    let mut response = problem(status, error.sentence(), parameter);
+    let mut response = problem(status, error.to_string(), parameter);
     if let AppError::RateLimited { retry_after_secs } = error {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     }

@@ -1,7 +1,10 @@
 //! `GET /account/export`: everything the shop holds about the signed-in person, as a JSON
 //! download (a plain link, so it works without JavaScript).
 
-use app::server::{auth::AuthSession, services::privacy, state::AppState};
+use app::{
+    domain::error::AppError,
+    server::{auth::AuthSession, services::privacy, state::AppState},
+};
 use axum::{
     extract::State,
     http::{StatusCode, header},
@@ -29,11 +32,10 @@ pub async fn export(State(state): State<AppState>, auth: AuthSession) -> Respons
             }
             Err(err) => {
                 tracing::error!(%err, "encoding an account export");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; please try again.")
-                    .into_response()
+                (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response()
             }
         },
-        Err(err) => (StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), err.sentence())
+        Err(err) => (StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), err.to_string())
             .into_response(),
     }
 }

@@ -89,7 +89,7 @@ fn is_length_limit(err: &axum::Error) -> bool {
 }
 
 fn nul_refused(json: bool) -> Response {
-    let error = AppError::BadRequest { message: "text fields cannot contain NUL characters".into() };
+    let error = AppError::BadRequest { message: "Text fields cannot contain NUL characters.".into() };
     if json {
         let body = serde_json::to_string(&error).unwrap_or_default();
         (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body).into_response()

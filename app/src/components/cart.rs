@@ -72,7 +72,7 @@ pub fn AddToCartButton(product_id: i32, in_stock: bool, #[prop(optional)] produc
 #[component]
 pub fn AddToCartRefusal() -> impl IntoView {
     posted_error::<AddToCart>().map(|error| {
-        view! { <p class="notice notice--error" role="alert">{error.sentence()}</p> }
+        view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }
     })
 }
 
@@ -262,7 +262,7 @@ mod live {
                 state.cart.set(Some(Ok(view)));
                 state.error.set(None);
             }
-            Err(failure) => state.error.set(Some(failure.sentence())),
+            Err(failure) => state.error.set(Some(failure.to_string())),
         }
     }
 
@@ -291,7 +291,7 @@ mod live {
                     let _ = alert.set_attribute("hidden", "");
                 }
                 Err(failure) => {
-                    alert.set_text_content(Some(&failure.sentence()));
+                    alert.set_text_content(Some(&failure.to_string()));
                     let _ = alert.remove_attribute("hidden");
                 }
             }
@@ -322,7 +322,7 @@ mod live {
         (move || match state.cart.get() {
             None => view! { <p role="status">"Loading your cart…"</p> }.into_any(),
             Some(Ok(cart)) => view! { <CartContents cart live /> }.into_any(),
-            Some(Err(failure)) => view! { <p class="form-alert" role="alert">{failure.sentence()}</p> }.into_any(),
+            Some(Err(failure)) => view! { <p class="form-alert" role="alert">{failure.to_string()}</p> }.into_any(),
         })
         .into_any()
     }
@@ -335,7 +335,8 @@ pub fn CartContents(cart: CartView, #[prop(optional)] live: Option<LiveLines>) -
     if cart.lines.is_empty() {
         return view! { <EmptyCart /> }.into_any();
     }
-    let posted = posted_error::<UpdateCartLine>().or_else(posted_error::<RemoveFromCart>).map(|error| error.sentence());
+    let posted =
+        posted_error::<UpdateCartLine>().or_else(posted_error::<RemoveFromCart>).map(|error| error.to_string());
     let error = Signal::derive(move || live.map_or_else(|| posted.clone(), |live| live.error.get()));
     let busy = Signal::derive(move || live.is_some_and(|live| live.busy.get()));
     let currency = cart.currency.clone();

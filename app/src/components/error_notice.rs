@@ -21,7 +21,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Unavailable | AppError::Network => "The shop is unreachable",
         _ => "Something went wrong",
     };
-    let message = error.sentence();
+    let message = error.to_string();
     view! {
         <Title text=heading />
         <Meta name="robots" content="noindex" />

@@ -21,7 +21,7 @@ pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option
 pub fn form_error<T>(result: &Option<Result<T, AppError>>, fields: &[&str]) -> Option<String> {
     match result {
         Some(Err(error)) if error.belongs_to(fields) => None,
-        Some(Err(error)) => Some(error.sentence()),
+        Some(Err(error)) => Some(error.to_string()),
         _ => None,
     }
 }

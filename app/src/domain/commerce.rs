@@ -50,14 +50,14 @@ impl PricingRules {
 /// The quantity a line may hold: at least 1, at most the stock and [`MAX_LINE_QUANTITY`].
 pub fn allowed_quantity(wanted: i32, stock: i32) -> Result<i32, AppError> {
     if stock <= 0 {
-        return Err(AppError::conflict("this product is out of stock"));
+        return Err(AppError::conflict("This product is out of stock."));
     }
     if wanted < 1 {
-        return Err(AppError::validation("quantity", "the quantity must be at least 1"));
+        return Err(AppError::validation("quantity", "The quantity must be at least 1."));
     }
     let limit = stock.min(MAX_LINE_QUANTITY);
     if wanted > limit {
-        return Err(AppError::validation("quantity", format!("at most {limit} can be ordered")));
+        return Err(AppError::validation("quantity", format!("At most {limit} can be ordered.")));
     }
     Ok(wanted)
 }
@@ -178,19 +178,19 @@ pub enum CardOutcome {
 pub fn check_test_card(typed: &str) -> Result<(CardOutcome, String), AppError> {
     let digits: String = typed.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     if digits.is_empty() {
-        return Err(AppError::validation("card_number", "enter the card number"));
+        return Err(AppError::validation("card_number", "Enter the card number."));
     }
     if !digits.chars().all(|c| c.is_ascii_digit()) || !(12..=19).contains(&digits.len()) {
-        return Err(AppError::validation("card_number", "a card number has 12 to 19 digits"));
+        return Err(AppError::validation("card_number", "A card number has 12 to 19 digits."));
     }
     if !luhn_valid(&digits) {
-        return Err(AppError::validation("card_number", "this card number is not valid; check for a typo"));
+        return Err(AppError::validation("card_number", "This card number is not valid. Check for a typo."));
     }
     let last4 = digits[digits.len() - 4..].to_owned();
     match digits.as_str() {
         "4242424242424242" => Ok((CardOutcome::Approved, last4)),
         "4000000000000002" => Ok((CardOutcome::Declined, last4)),
-        _ => Err(AppError::validation("card_number", "this demo shop takes test cards only: use 4242 4242 4242 4242")),
+        _ => Err(AppError::validation("card_number", "This demo shop takes test cards only: use 4242 4242 4242 4242.")),
     }
 }
 

@@ -17,33 +17,34 @@ pub enum AppError {
     #[error("{message}")]
     Validation { field: String, message: String },
     /// Several fields of one form break their rules, each with its own message (422).
-    #[error("please correct the marked fields")]
+    #[error("Please correct the marked fields.")]
     Fields { errors: Vec<FieldError> },
     /// A request that could not be understood: missing or mistyped arguments (400).
     #[error("{message}")]
     BadRequest { message: String },
-    #[error("please sign in to continue")]
+    #[error("Please sign in to continue.")]
     Unauthorized,
     /// Wrong email or wrong password: one message for both, so it reveals neither (401).
-    #[error("the email or password is not right")]
+    #[error("The email or password is not right.")]
     InvalidCredentials,
-    #[error("you are not allowed to do that")]
+    #[error("You are not allowed to do that.")]
     Forbidden,
-    /// Missing, and also "exists but is not yours" (404).
-    #[error("{what} was not found")]
+    /// Missing, and also "exists but is not yours" (404). `what` names it from the reader's side
+    /// ("That order"), so the message reads "That order was not found.".
+    #[error("{what} was not found.")]
     NotFound { what: String },
     #[error("{message}")]
     Conflict { message: String },
-    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     RateLimited { retry_after_secs: u64 },
     /// Anything unexpected. The cause is in the server log only (500).
-    #[error("something went wrong on our side; please try again")]
+    #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// A dependency such as the database is down (503).
-    #[error("the shop is temporarily unavailable; please try again shortly")]
+    #[error("The shop is temporarily unavailable. Please try again shortly.")]
     Unavailable,
     /// The browser could not reach the server at all (never produced by the server).
-    #[error("could not reach the shop; check your connection and try again")]
+    #[error("Could not reach the shop. Check your connection and try again.")]
     Network,
 }
 
@@ -60,15 +61,17 @@ impl FieldError {
     }
 }
 
-impl AppError {
-    /// The message as people read it, on a page, beside a form or in an API problem: the one
-    /// place that decides how an error is worded for display.
-    pub fn sentence(&self) -> String {
-        let text = self.to_string();
-        let mut chars = text.chars();
-        chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-    }
+/// The one voice of every message a person reads: whole sentences, each starting with a capital
+/// letter (or a value such as a number) and ending with a full stop or question mark, on one
+/// line. `app/tests/message_style.rs` holds every message in the source to it.
+pub fn follows_message_style(message: &str) -> bool {
+    let Some(first) = message.chars().next() else { return false };
+    let starts_well = first.is_uppercase() || first.is_ascii_digit() || first == '{' || first == '"';
+    let ends_well = message.ends_with('.') || message.ends_with('?');
+    starts_well && ends_well && !message.contains('\n') && message.trim() == message
+}
 
+impl AppError {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation { field: field.into(), message: message.into() }
     }
@@ -130,10 +133,10 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(message)
             | ServerFnErrorErr::MissingArg(message)
             | ServerFnErrorErr::Deserialization(message) => {
-                Self::BadRequest { message: format!("invalid request: {message}") }
+                Self::BadRequest { message: format!("Invalid request: {}.", message.trim_end_matches('.')) }
             }
             ServerFnErrorErr::UnsupportedRequestMethod(method) => {
-                Self::BadRequest { message: format!("unsupported request method {method}") }
+                Self::BadRequest { message: format!("Unsupported request method {method}.") }
             }
             ServerFnErrorErr::Request(_) => Self::Network,
             other => {
@@ -166,17 +169,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_error_reads_as_a_sentence_with_a_capital() {
-        assert_eq!(AppError::Unauthorized.sentence(), "Please sign in to continue");
-        assert_eq!(AppError::validation("x", "Already capitalised.").sentence(), "Already capitalised.");
-        assert_eq!(AppError::not_found("order").sentence(), "Order was not found");
+    fn every_built_in_message_follows_the_house_style() {
+        let errors = [
+            AppError::Fields { errors: vec![] },
+            AppError::Unauthorized,
+            AppError::InvalidCredentials,
+            AppError::Forbidden,
+            AppError::not_found("That order"),
+            AppError::RateLimited { retry_after_secs: 5 },
+            AppError::Internal,
+            AppError::Unavailable,
+            AppError::Network,
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `limit`".into())),
+            AppError::from_server_fn_error(ServerFnErrorErr::UnsupportedRequestMethod("PATCH".into())),
+        ];
+        for error in errors {
+            assert!(follows_message_style(&error.to_string()), "{error:?} reads {error}");
+        }
+    }
+
+    #[test]
+    fn the_house_style_refuses_lowercase_starts_missing_stops_and_line_breaks() {
+        assert!(follows_message_style("Enter your name."));
+        assert!(follows_message_style("{reason} Try a longer phrase."));
+        assert!(follows_message_style("Is this right?"));
+        assert!(!follows_message_style("enter your name."));
+        assert!(!follows_message_style("Enter your name"));
+        assert!(!follows_message_style("Enter your\nname."));
+        assert!(!follows_message_style(""));
     }
 
     #[test]
     fn client_mistakes_map_to_4xx_and_ours_to_5xx() {
-        assert_eq!(AppError::validation("limit", "too big").status(), 422);
-        assert_eq!(AppError::not_found("product").status(), 404);
-        assert_eq!(AppError::conflict("sold out").status(), 409);
+        assert_eq!(AppError::validation("limit", "Too big.").status(), 422);
+        assert_eq!(AppError::not_found("That product").status(), 404);
+        assert_eq!(AppError::conflict("Sold out.").status(), 409);
         assert_eq!(AppError::Unauthorized.status(), 401);
         assert_eq!(AppError::InvalidCredentials.status(), 401);
         assert_eq!(AppError::Forbidden.status(), 403);
@@ -203,7 +230,7 @@ mod tests {
 
     #[test]
     fn errors_round_trip_through_the_wire_encoding() {
-        let err = AppError::validation("offset", "must not be negative");
+        let err = AppError::validation("offset", "Must not be negative.");
         assert_eq!(AppError::de(err.ser()), err);
     }
 }

@@ -92,10 +92,13 @@ impl PageWindow {
 
     pub fn new(offset: i64, limit: i64) -> Result<Self, AppError> {
         if !(0..=Self::MAX_OFFSET).contains(&offset) {
-            return Err(AppError::validation("offset", format!("offset must be between 0 and {}", Self::MAX_OFFSET)));
+            return Err(AppError::validation(
+                "offset",
+                format!("The offset must be between 0 and {}.", Self::MAX_OFFSET),
+            ));
         }
         if !(1..=Self::MAX_LIMIT).contains(&limit) {
-            return Err(AppError::validation("limit", format!("limit must be between 1 and {}", Self::MAX_LIMIT)));
+            return Err(AppError::validation("limit", format!("The limit must be between 1 and {}.", Self::MAX_LIMIT)));
         }
         Ok(Self { offset: offset as u64, limit: limit as u64 })
     }

@@ -186,7 +186,7 @@ mod more {
             }
             Err(err) => {
                 if let Some(error) = &error {
-                    error.set_text_content(Some(&err.sentence()));
+                    error.set_text_content(Some(&err.to_string()));
                     let _ = error.remove_attribute("hidden");
                 }
             }

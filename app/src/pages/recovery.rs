@@ -77,7 +77,7 @@ fn LinkRefused(error: AppError) -> impl IntoView {
             axum::http::StatusCode::from_u16(error.status()).unwrap_or(axum::http::StatusCode::BAD_REQUEST),
         );
     }
-    let message = error.message_for("token").unwrap_or_else(|| error.sentence());
+    let message = error.message_for("token").unwrap_or_else(|| error.to_string());
     view! {
         <p class="form-alert" role="alert">{message}</p>
         <p>

@@ -84,7 +84,7 @@ pub async fn add_to_cart(product_id: i32, quantity: Option<i32>) -> Result<CartV
 #[server(endpoint = "update_cart")]
 pub async fn update_cart_line(product_id: i32, quantity: i32) -> Result<CartView, AppError> {
     use crate::server::{services::cart, state::db};
-    let owner = cart_owner(false).await?.ok_or_else(|| AppError::not_found("cart line"))?;
+    let owner = cart_owner(false).await?.ok_or_else(|| AppError::not_found("That cart line"))?;
     cart::set_quantity(&db()?, &owner, product_id, quantity).await?;
     current_cart().await
 }
@@ -92,7 +92,7 @@ pub async fn update_cart_line(product_id: i32, quantity: i32) -> Result<CartView
 #[server(endpoint = "remove_from_cart")]
 pub async fn remove_from_cart(product_id: i32) -> Result<CartView, AppError> {
     use crate::server::{services::cart, state::db};
-    let owner = cart_owner(false).await?.ok_or_else(|| AppError::not_found("cart line"))?;
+    let owner = cart_owner(false).await?.ok_or_else(|| AppError::not_found("That cart line"))?;
     cart::remove(&db()?, &owner, product_id).await?;
     current_cart().await
 }
@@ -148,29 +148,29 @@ pub async fn place_order(
     let db = db()?;
     let saved = match shipping_choice.as_deref().map(str::trim) {
         None | Some("" | "new") => None,
-        Some(id) => Some(id.parse::<i32>().map_err(|_| AppError::validation("shipping_choice", "choose an address"))?),
+        Some(id) => Some(id.parse::<i32>().map_err(|_| AppError::validation("shipping_choice", "Choose an address."))?),
     };
     let (mut shipping, from_book) = match (saved, shipping) {
         (Some(id), _) => (addresses::get(&db, user.id, id).await?.to_form().validate()?, true),
         (None, Some(form)) => (AddressForm { kind: "shipping".into(), ..form }.validate()?, false),
-        (None, None) => return Err(AppError::validation("shipping", "enter a shipping address")),
+        (None, None) => return Err(AppError::validation("shipping", "Enter a shipping address.")),
     };
     shipping.kind = AddressKind::Shipping;
     let billing = match (billing_same.is_some(), billing) {
         (false, Some(form)) => Some(
             AddressForm { kind: "billing".into(), ..form }
                 .validate()
-                .map_err(|err| AppError::validation("billing", format!("billing address: {err}")))?,
+                .map_err(|err| AppError::validation("billing", format!("Billing address: {err}")))?,
         ),
         (false, None) => {
-            return Err(AppError::validation("billing", "enter a billing address or tick \"same as shipping\""));
+            return Err(AppError::validation("billing", "Enter a billing address or tick \"same as shipping\"."));
         }
         (true, _) => None,
     };
     let payment = match PaymentMethod::parse(&payment_method) {
         Some(PaymentMethod::TestCard) => Payment::TestCard { number: card_number.unwrap_or_default() },
         Some(PaymentMethod::CashOnDelivery) => Payment::CashOnDelivery,
-        None => return Err(AppError::validation("payment_method", "choose a payment method")),
+        None => return Err(AppError::validation("payment_method", "Choose a payment method.")),
     };
     let customer = Customer { id: user.id, email: user.email.clone() };
     let request = CheckoutRequest { idempotency_key, shipping: shipping.clone(), billing, payment };

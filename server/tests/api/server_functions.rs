@@ -21,7 +21,7 @@ app_test!(out_of_range_arguments_get_422_with_a_readable_message, |app| async mo
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["kind"], "validation");
     assert_eq!(body["field"], "offset");
-    assert_eq!(body["message"], "offset must be between 0 and 10000");
+    assert_eq!(body["message"], "The offset must be between 0 and 10000.");
 
     let response = app.call("latest_products", "offset=0&limit=100000").await;
     assert_eq!(response.status(), 422);
@@ -43,7 +43,7 @@ app_test!(database_failures_are_hidden_behind_a_generic_500, |app| async move {
     let text = response.text().await.unwrap();
     assert_eq!(text, r#"{"kind":"internal"}"#);
     let error: app::domain::error::AppError = serde_json::from_str(&text).unwrap();
-    assert_eq!(error.to_string(), "something went wrong on our side; please try again");
+    assert_eq!(error.to_string(), "Something went wrong on our side. Please try again.");
     assert!(!text.to_lowercase().contains("products"), "database text leaked: {text}");
     assert!(!text.to_lowercase().contains("sql"), "database text leaked: {text}");
 });

@@ -134,13 +134,13 @@ async fn sellable_product(db: &impl ConnectionTrait, product_id: i32) -> Result<
         .filter(product::Column::Active.eq(true))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::not_found("product"))
+        .ok_or_else(|| AppError::not_found("That product"))
 }
 
 /// Adds `quantity` of a product (to what the cart already holds).
 pub async fn add(db: &DatabaseConnection, owner: &CartOwner, product_id: i32, quantity: i32) -> Result<(), AppError> {
     if quantity < 1 {
-        return Err(AppError::validation("quantity", "the quantity must be at least 1"));
+        return Err(AppError::validation("quantity", "The quantity must be at least 1."));
     }
     let txn = super::begin_write(db).await?;
     let product = sellable_product(&txn, product_id).await?;
@@ -150,7 +150,7 @@ pub async fn add(db: &DatabaseConnection, owner: &CartOwner, product_id: i32, qu
     let wanted = allowed_quantity(held.saturating_add(quantity), product.stock).map_err(|err| match err {
         AppError::Validation { .. } if held > 0 => AppError::validation(
             "quantity",
-            format!("your cart already holds {held}; at most {} can be ordered", product.stock.min(99)),
+            format!("Your cart already holds {held}. At most {} can be ordered.", product.stock.min(99)),
         ),
         other => other,
     })?;
@@ -195,8 +195,8 @@ pub async fn set_quantity(
     product_id: i32,
     quantity: i32,
 ) -> Result<(), AppError> {
-    let cart = find_cart(db, owner).await?.ok_or_else(|| AppError::not_found("cart line"))?;
-    let line = item(db, cart.id, product_id).await?.ok_or_else(|| AppError::not_found("cart line"))?;
+    let cart = find_cart(db, owner).await?.ok_or_else(|| AppError::not_found("That cart line"))?;
+    let line = item(db, cart.id, product_id).await?.ok_or_else(|| AppError::not_found("That cart line"))?;
     let product = sellable_product(db, product_id).await?;
     let quantity = allowed_quantity(quantity, product.stock)?;
     let mut line: cart_item::ActiveModel = line.into();
@@ -207,14 +207,14 @@ pub async fn set_quantity(
 }
 
 pub async fn remove(db: &impl ConnectionTrait, owner: &CartOwner, product_id: i32) -> Result<(), AppError> {
-    let cart = find_cart(db, owner).await?.ok_or_else(|| AppError::not_found("cart line"))?;
+    let cart = find_cart(db, owner).await?.ok_or_else(|| AppError::not_found("That cart line"))?;
     let deleted = cart_item::Entity::delete_many()
         .filter(cart_item::Column::CartId.eq(cart.id))
         .filter(cart_item::Column::ProductId.eq(product_id))
         .exec(db)
         .await?;
     if deleted.rows_affected == 0 {
-        return Err(AppError::not_found("cart line"));
+        return Err(AppError::not_found("That cart line"));
     }
     Ok(())
 }

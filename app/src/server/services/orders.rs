@@ -71,7 +71,7 @@ fn valid_idempotency_key(key: &str) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::BadRequest { message: "the checkout form has expired; reload the page".into() })
+        Err(AppError::BadRequest { message: "The checkout form has expired. Reload the page.".into() })
     }
 }
 
@@ -95,7 +95,7 @@ async fn replay(
     if existing.user_id != customer.id {
         return Err(AppError::validation(
             "idempotency_key",
-            "this checkout form belongs to another order; reload the page",
+            "This checkout form belongs to another order. Reload the page.",
         ));
     }
     // After the first submit the cart is empty; anything else must be the same cart.
@@ -104,7 +104,7 @@ async fn replay(
         Some(print) if print == existing.cart_fingerprint => Ok(Some(existing.number)),
         Some(_) => Err(AppError::validation(
             "idempotency_key",
-            "this checkout form was already used for a different cart; reload the page",
+            "This checkout form was already used for a different cart. Reload the page.",
         )),
     }
 }
@@ -141,13 +141,13 @@ pub async fn place_order(
         return Ok(number);
     }
     let Some(cart_print) = cart_print else {
-        return Err(AppError::validation("cart", "your cart is empty"));
+        return Err(AppError::validation("cart", "Your cart is empty."));
     };
 
     if let Some((CardOutcome::Declined, _)) = card {
         return Err(AppError::validation(
             "card_number",
-            "your card was declined; nothing was charged. Try another card or cash on delivery",
+            "Your card was declined and nothing was charged. Try another card or cash on delivery.",
         ));
     }
 
@@ -229,7 +229,7 @@ pub async fn place_order(
     }
     if !short.is_empty() {
         txn.rollback().await?;
-        return Err(AppError::conflict(format!("not enough stock for: {}", short.join(", "))));
+        return Err(AppError::conflict(format!("Not enough stock for: {}.", short.join(", "))));
     }
     let note = match status {
         OrderStatus::Paid => "Order placed and paid by card",
@@ -303,7 +303,7 @@ async fn find_visible(db: &impl ConnectionTrait, viewer: Viewer, number: &str) -
     let row = order::Entity::find().filter(order::Column::Number.eq(number)).one(db).await?;
     match row {
         Some(row) if row.user_id == viewer.user_id || viewer.is_admin => Ok(row),
-        _ => Err(AppError::not_found("order")),
+        _ => Err(AppError::not_found("That order")),
     }
 }
 
@@ -367,7 +367,7 @@ pub async fn cancel(db: &DatabaseConnection, viewer: Viewer, number: &str) -> Re
     let row = find_visible(&txn, viewer, number).await?;
     let status = status_of(&row)?;
     if !status.customer_can_cancel() {
-        return Err(AppError::conflict(format!("an order that is {} can no longer be cancelled", status.as_str())));
+        return Err(AppError::conflict(format!("An order that is {} can no longer be cancelled.", status.as_str())));
     }
     cancel_and_restock(&txn, &row, status, viewer.user_id, "Cancelled by the customer; stock returned").await?;
     txn.commit().await?;
@@ -396,7 +396,7 @@ async fn cancel_and_restock(
         .exec(txn)
         .await?;
     if changed.rows_affected == 0 {
-        return Err(AppError::conflict("this order changed meanwhile; reload the page"));
+        return Err(AppError::conflict("This order changed meanwhile. Reload the page."));
     }
     let items = order_item::Entity::find()
         .filter(order_item::Column::OrderId.eq(row.id))
@@ -498,7 +498,7 @@ pub async fn admin_detail(db: &impl ConnectionTrait, number: &str) -> Result<Adm
         .filter(order::Column::Number.eq(number))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::not_found("order"))?;
+        .ok_or_else(|| AppError::not_found("That order"))?;
     let customer = user::Entity::find_by_id(row.user_id).one(db).await?;
     let (customer_name, customer_email) = customer.map(|u| (u.name, u.email)).unwrap_or_default();
     Ok(AdminOrderDetail { order, customer_name, customer_email })
@@ -522,11 +522,11 @@ pub async fn transition(
         .filter(order::Column::Number.eq(number))
         .one(&txn)
         .await?
-        .ok_or_else(|| AppError::not_found("order"))?;
+        .ok_or_else(|| AppError::not_found("That order"))?;
     let status = status_of(&row)?;
     if !status.can_become(target) {
         return Err(AppError::conflict(format!(
-            "an order that is {} cannot be marked {}",
+            "An order that is {} cannot be marked {}.",
             status.as_str(),
             target.as_str()
         )));
@@ -549,7 +549,7 @@ pub async fn transition(
             .exec(&txn)
             .await?;
         if changed.rows_affected == 0 {
-            return Err(AppError::conflict("this order changed meanwhile; reload the page"));
+            return Err(AppError::conflict("This order changed meanwhile. Reload the page."));
         }
         let note = match (target, &tracking) {
             (OrderStatus::Shipped, Some(tracking)) => format!("Shipped with tracking number {tracking}"),

@@ -621,7 +621,8 @@ async fn compose(db: &DatabaseConnection, row: &outbox_message::Model, mailer: &
     if kind.is_about_an_order() {
         let order_id =
             row.order_id.ok_or_else(|| AppError::internal("e-mail outbox", "an order message without an order"))?;
-        let placed = order::Entity::find_by_id(order_id).one(db).await?.ok_or_else(|| AppError::not_found("order"))?;
+        let placed =
+            order::Entity::find_by_id(order_id).one(db).await?.ok_or_else(|| AppError::not_found("That order"))?;
         let detail = orders::detail(db, Viewer { user_id: placed.user_id, is_admin: false }, &placed.number).await?;
         let letter = match kind {
             MailKind::OrderShipped => shipped_letter(&detail, brand),

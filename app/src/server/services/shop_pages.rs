@@ -24,10 +24,12 @@ fn to_page(row: shop_page::Model) -> ShopPage {
 
 pub async fn get(db: &impl ConnectionTrait, slug: &str) -> Result<ShopPage, AppError> {
     if !is_shop_page(slug) {
-        return Err(AppError::not_found("page"));
+        return Err(AppError::not_found("That page"));
     }
-    let row =
-        shop_page::Entity::find_by_id(slug.to_owned()).one(db).await?.ok_or_else(|| AppError::not_found("page"))?;
+    let row = shop_page::Entity::find_by_id(slug.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("That page"))?;
     Ok(to_page(row))
 }
 
