@@ -182,33 +182,67 @@ pub struct Problem {
     pub parameter: Option<String>,
 }
 
-fn problem(status: StatusCode, detail: impl Into<String>, parameter: Option<String>) -> Response {
-    let body = Problem {
-        kind: "about:blank".into(),
-        title: status.canonical_reason().unwrap_or("Error").into(),
-        status: status.as_u16(),
-        detail: detail.into(),
-        parameter,
-    };
-    let mut response = (status, Json(body)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+/// An `/api/v1` failure, answered as an RFC 9457 problem: handlers return `Result<_, ApiProblem>`
+/// and use `?` on the services' `AppError`s. 4xx say what was wrong; 5xx say nothing of the cause
+/// (already logged where it happened).
+#[derive(Debug)]
+pub struct ApiProblem {
+    status: StatusCode,
+    detail: String,
+    parameter: Option<String>,
+    retry_after_secs: Option<u64>,
 }
 
-/// Our error type as a problem: 4xx say what was wrong, 5xx say nothing of the cause (already logged).
-fn error_response(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let parameter = match &error {
-        AppError::Validation { field, .. } => Some(field.clone()),
-        _ => None,
-    };
-    let mut response = problem(status, error.to_string(), parameter);
-    if let AppError::RateLimited { retry_after_secs } = error {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+impl ApiProblem {
+    fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self { status, detail: detail.into(), parameter: None, retry_after_secs: None }
     }
-    response
+
+    /// A missing thing, named from the API's side ("No product has that slug.").
+    fn not_found(detail: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    /// `AppError::NotFound` reworded for the API; any other error as it is.
+    fn unless_missing(detail: &'static str) -> impl Fn(AppError) -> Self {
+        move |error| match error {
+            AppError::NotFound { .. } => Self::not_found(detail),
+            other => other.into(),
+        }
+    }
+}
+
+impl From<AppError> for ApiProblem {
+    fn from(error: AppError) -> Self {
+        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut problem = Self::new(status, error.to_string());
+        match error {
+            AppError::Validation { field, .. } => problem.parameter = Some(field),
+            AppError::RateLimited { retry_after_secs } => problem.retry_after_secs = Some(retry_after_secs),
+            _ => {}
+        }
+        problem
+    }
+}
+
+impl IntoResponse for ApiProblem {
+    fn into_response(self) -> Response {
+        let body = Problem {
+            kind: "about:blank".into(),
+            title: self.status.canonical_reason().unwrap_or("Error").into(),
+            status: self.status.as_u16(),
+            detail: self.detail,
+            parameter: self.parameter,
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(seconds) = self.retry_after_secs {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
 }
 
 /// A strong validator over the body. Equal bodies give equal tags on every replica, so a cached
@@ -225,11 +259,8 @@ fn matches_if_none_match(headers: &HeaderMap, tag: &str) -> bool {
 }
 
 /// 200 with the JSON, ETag and Cache-Control, or 304 when the client already has it.
-fn cacheable_json(headers: &HeaderMap, value: &impl Serialize) -> Response {
-    let body = match serde_json::to_vec(value) {
-        Ok(body) => body,
-        Err(err) => return error_response(AppError::internal("encoding an API response", err)),
-    };
+fn cacheable_json(headers: &HeaderMap, value: &impl Serialize) -> Result<Response, ApiProblem> {
+    let body = serde_json::to_vec(value).map_err(|err| AppError::internal("encoding an API response", err))?;
     let tag = entity_tag(&body);
     let status = if matches_if_none_match(headers, &tag) { StatusCode::NOT_MODIFIED } else { StatusCode::OK };
     let mut response = if status == StatusCode::OK {
@@ -242,7 +273,7 @@ fn cacheable_json(headers: &HeaderMap, value: &impl Serialize) -> Response {
     if let Ok(tag) = HeaderValue::from_str(&tag) {
         out.insert(header::ETAG, tag);
     }
-    response
+    Ok(response)
 }
 
 /// The listing's query parameters. Unknown parameters are ignored.
@@ -303,39 +334,27 @@ async fn list_products(
     State(state): State<ApiState>,
     headers: HeaderMap,
     query: Result<Query<RawListParams>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(raw)) = query else {
-        return problem(StatusCode::BAD_REQUEST, "The query string could not be read.", None);
-    };
+) -> Result<Response, ApiProblem> {
+    let Query(raw) =
+        query.map_err(|_| ApiProblem::new(StatusCode::BAD_REQUEST, "The query string could not be read."))?;
     // The shop's listing reads an empty `page=` (a submitted form field) as page 1; the API's
     // contract says integer, so it refuses one.
     if raw.page.as_deref().is_some_and(|page| page.trim().is_empty()) {
-        return error_response(AppError::validation("page", "Page must be a whole number from 1."));
+        return Err(AppError::validation("page", "Page must be a whole number from 1.").into());
     }
-    let listing = match ListingQuery::from_params(
-        raw.category.as_deref(),
-        raw.q.as_deref(),
-        raw.sort.as_deref(),
-        raw.page.as_deref(),
-    ) {
-        Ok(query) => query,
-        Err(error) => return error_response(error),
+    let listing =
+        ListingQuery::from_params(raw.category.as_deref(), raw.q.as_deref(), raw.sort.as_deref(), raw.page.as_deref())?;
+    let found = catalog::list_products(&state.db, &listing)
+        .await
+        .map_err(ApiProblem::unless_missing("No category has that slug."))?;
+    let body = ApiProductList {
+        page: listing.page,
+        per_page: PAGE_SIZE,
+        total: found.total,
+        total_pages: found.total.div_ceil(PAGE_SIZE),
+        items: found.items.into_iter().map(ApiProductSummary::from).collect(),
     };
-    match catalog::list_products(&state.db, &listing).await {
-        Ok(found) => {
-            let total_pages = found.total.div_ceil(PAGE_SIZE);
-            let body = ApiProductList {
-                page: listing.page,
-                per_page: PAGE_SIZE,
-                total: found.total,
-                total_pages,
-                items: found.items.into_iter().map(ApiProductSummary::from).collect(),
-            };
-            cacheable_json(&headers, &body)
-        }
-        Err(AppError::NotFound { .. }) => problem(StatusCode::NOT_FOUND, "No category has that slug.", None),
-        Err(error) => error_response(error),
-    }
+    cacheable_json(&headers, &body)
 }
 
 /// One active product by its slug, with related products.
@@ -356,28 +375,28 @@ async fn list_products(
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-async fn get_product(State(state): State<ApiState>, headers: HeaderMap, Path(slug): Path<String>) -> Response {
+async fn get_product(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiProblem> {
+    const MISSING: &str = "No product has that slug.";
     // Only slug-shaped text reaches the database (no NUL bytes or 10 kB keys).
     let slug_shaped = !slug.is_empty()
         && slug.len() <= 200
         && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !slug_shaped {
-        return problem(StatusCode::NOT_FOUND, "No product has that slug.", None);
+        return Err(ApiProblem::not_found(MISSING));
     }
-    match catalog::product_detail(&state.db, &slug).await {
-        Ok(detail) => {
-            let body = ApiProduct {
-                sku: detail.sku,
-                description: detail.description,
-                category_slug: detail.category_slug,
-                related: detail.related.into_iter().map(ApiProductSummary::from).collect(),
-                summary: detail.card.into(),
-            };
-            cacheable_json(&headers, &body)
-        }
-        Err(AppError::NotFound { .. }) => problem(StatusCode::NOT_FOUND, "No product has that slug.", None),
-        Err(error) => error_response(error),
-    }
+    let detail = catalog::product_detail(&state.db, &slug).await.map_err(ApiProblem::unless_missing(MISSING))?;
+    let body = ApiProduct {
+        sku: detail.sku,
+        description: detail.description,
+        category_slug: detail.category_slug,
+        related: detail.related.into_iter().map(ApiProductSummary::from).collect(),
+        summary: detail.card.into(),
+    };
+    cacheable_json(&headers, &body)
 }
 
 /// Every category in navigation order, with its number of active products.
@@ -394,21 +413,17 @@ async fn get_product(State(state): State<ApiState>, headers: HeaderMap, Path(slu
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
-async fn list_categories(State(state): State<ApiState>, headers: HeaderMap) -> Response {
-    match catalog::categories(&state.db).await {
-        Ok(links) => {
-            cacheable_json(&headers, &ApiCategoryList { items: links.into_iter().map(ApiCategory::from).collect() })
-        }
-        Err(error) => error_response(error),
-    }
+async fn list_categories(State(state): State<ApiState>, headers: HeaderMap) -> Result<Response, ApiProblem> {
+    let links = catalog::categories(&state.db).await?;
+    cacheable_json(&headers, &ApiCategoryList { items: links.into_iter().map(ApiCategory::from).collect() })
 }
 
-async fn openapi_json(headers: HeaderMap) -> Response {
+async fn openapi_json(headers: HeaderMap) -> Result<Response, ApiProblem> {
     cacheable_json(&headers, &ApiDoc::openapi())
 }
 
-async fn not_found() -> Response {
-    problem(StatusCode::NOT_FOUND, "There is no such API endpoint; see /api/v1/openapi.json.", None)
+async fn not_found() -> ApiProblem {
+    ApiProblem::not_found("There is no such API endpoint. See /api/v1/openapi.json.")
 }
 
 /// A fixed window per client address: at most `per_minute` requests in each minute (0: no limit,
@@ -455,7 +470,7 @@ async fn rate_limit(State(state): State<ApiState>, request: Request, next: Next)
     let client = client_ip(peer, request.headers(), &state.trusted_proxies);
     match state.limiter.check(client, Instant::now()) {
         Ok(()) => next.run(request).await,
-        Err(retry_after_secs) => error_response(AppError::RateLimited { retry_after_secs }),
+        Err(retry_after_secs) => ApiProblem::from(AppError::RateLimited { retry_after_secs }).into_response(),
     }
 }
 
@@ -481,6 +496,26 @@ mod tests {
         assert_eq!(limiter.check(client, start + Duration::from_secs(20)), Err(40));
         assert_eq!(limiter.check(other, start), Ok(()), "each address has its own quota");
         assert_eq!(limiter.check(client, start + WINDOW), Ok(()), "a new minute, a new quota");
+    }
+
+    #[test]
+    fn an_app_error_answers_as_a_problem_with_its_status_parameter_and_retry_time() {
+        let invalid =
+            ApiProblem::from(AppError::validation("page", "Page must be a whole number from 1.")).into_response();
+        assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(invalid.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
+        let limited = ApiProblem::from(AppError::RateLimited { retry_after_secs: 7 }).into_response();
+        assert_eq!(
+            (limited.status(), &limited.headers()[header::RETRY_AFTER]),
+            (StatusCode::TOO_MANY_REQUESTS, &HeaderValue::from(7))
+        );
+        let internal = ApiProblem::from(AppError::Internal);
+        assert_eq!(
+            (internal.status, internal.detail.as_str()),
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")
+        );
+        let missing = ApiProblem::unless_missing("No product has that slug.")(AppError::not_found("That product"));
+        assert_eq!((missing.status, missing.detail.as_str()), (StatusCode::NOT_FOUND, "No product has that slug."));
     }
 
     #[test]
