@@ -3,7 +3,10 @@
 //! Every setting has a default that runs the shop locally; a bad value stops start-up with a
 //! message naming the variable, the value and what was expected.
 
-use app::{domain::commerce::PricingRules, server::database::DatabaseSettings};
+use app::{
+    domain::commerce::PricingRules,
+    server::{database::DatabaseSettings, monitoring::SimulatorClock},
+};
 use simulator::{fleet::ScalingMode, simulation::SimulationConfig};
 use std::{
     net::{IpAddr, SocketAddr},
@@ -45,6 +48,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// The auto-scaling simulator: policy type and time scale (the rest is the policy file).
     pub simulation: SimulationConfig,
+    /// Real time everywhere but in tests, which step the simulator themselves (no variable).
+    pub simulator_clock: SimulatorClock,
     pub pricing: PricingRules,
     pub mail: MailSettings,
     /// Where uploaded product images are stored (served under `/uploads`).
@@ -314,6 +319,7 @@ impl Settings {
             mail,
             pricing,
             simulation,
+            simulator_clock: SimulatorClock::RealTime,
             metrics_token,
             sessions,
             trusted_proxies,

@@ -16,7 +16,8 @@ use app::{
     App,
     server::{
         auth::Backend,
-        database, monitoring,
+        database,
+        monitoring::{self, SimulatorHandle},
         password::PasswordHasher,
         services::{accounts, activity},
         session_store::DbSessionStore,
@@ -83,6 +84,7 @@ pub struct Application {
     connections: Arc<ConnectionStats>,
     /// Held while serving from a SQLite file, so a second server on the same file refuses to start.
     _sqlite_lock: Option<std::fs::File>,
+    simulator: SimulatorHandle,
     /// The e-mail worker's mailer and wake-up, taken when serving starts.
     outbox: Option<(app::server::services::outbox::Mailer, OutboxSignal)>,
 }
@@ -123,13 +125,13 @@ impl Application {
             .build();
         let public_origin = settings.public_origin.clone().unwrap_or_else(|| format!("http://{local_addr}"));
         let mailer = mail::mailer(&settings.mail).map_err(StartupError::Mail)?.with_origin(&public_origin);
-        let simulator = monitoring::spawn(settings.simulation.clone(), db.clone()).await;
+        let simulator = monitoring::spawn(settings.simulation.clone(), settings.simulator_clock, db.clone()).await;
         let state = AppState {
             leptos_options,
             db: db.clone(),
             public_origin,
             hasher,
-            simulator,
+            simulator: simulator.clone(),
             pricing: settings.pricing,
             outbox: OutboxSignal::default(),
             catalog: Default::default(),
@@ -154,6 +156,7 @@ impl Application {
         };
         let connections = extras.connections.clone();
         Ok(Self {
+            simulator,
             connections,
             listener,
             outbox: Some((mailer, outbox_signal)),
@@ -173,6 +176,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.local_addr.port()
+    }
+
+    /// The in-process simulator, for tests that step its clock.
+    pub fn simulator(&self) -> SimulatorHandle {
+        self.simulator.clone()
     }
 
     /// Serves until `shutdown` resolves, then drains: `/readyz` answers 503 while everything

@@ -20,7 +20,7 @@ use std::{
     },
     time::{Duration, Instant},
 };
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 /// How often viewers get a new frame.
 pub const TICK: Duration = Duration::from_millis(500);
@@ -31,9 +31,9 @@ const PERSIST_EVERY_TICKS: u64 = 10;
 /// Stored timeline older than this is deleted (checked every ten minutes).
 const KEEP_TIMELINE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 const PRUNE_EVERY_TICKS: u64 = 1200;
-/// Active users are counted over this window, and re-read this often.
+/// Active users are counted over this window, and re-read every this many ticks (five seconds).
 const ACTIVE_WINDOW_MINUTES: i64 = 5;
-const ACTIVE_REFRESH: Duration = Duration::from_secs(5);
+const ACTIVE_REFRESH_TICKS: u64 = 10;
 const RATE_SMOOTHING_SECS: f64 = 5.0;
 
 /// The admin controls.
@@ -43,6 +43,17 @@ pub enum Command {
     FailInstance,
     CauseDrift,
     Reset,
+}
+
+/// What moves the simulation on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SimulatorClock {
+    /// A tick every [`TICK`] of wall-clock time, each as long as the time that really passed.
+    #[default]
+    RealTime,
+    /// A tick only when [`SimulatorHandle::tick`] asks, each exactly [`TICK`] long: tests step
+    /// the simulator instead of sleeping.
+    Manual,
 }
 
 /// Counts this server's requests, for the simulator's "real traffic".
@@ -66,6 +77,7 @@ impl TrafficMeter {
 pub struct SimulatorHandle {
     frames: watch::Receiver<Arc<Frame>>,
     commands: mpsc::Sender<Command>,
+    ticks: mpsc::Sender<oneshot::Sender<()>>,
     history: Arc<RwLock<VecDeque<Snapshot>>>,
     pub traffic: TrafficMeter,
 }
@@ -93,11 +105,18 @@ impl SimulatorHandle {
     pub async fn send(&self, command: Command) -> bool {
         self.commands.send(command).await.is_ok()
     }
+
+    /// Runs one tick now and returns once its frame is published (for [`SimulatorClock::Manual`];
+    /// `false` when the simulator has stopped).
+    pub async fn tick(&self) -> bool {
+        let (done, ticked) = oneshot::channel();
+        self.ticks.send(done).await.is_ok() && ticked.await.is_ok()
+    }
 }
 
 /// Reloads the stored timeline, then starts the simulator task, whose clock carries on from
 /// it. The task stops when every handle is gone.
-pub async fn spawn(config: SimulationConfig, db: DatabaseConnection) -> SimulatorHandle {
+pub async fn spawn(config: SimulationConfig, clock: SimulatorClock, db: DatabaseConnection) -> SimulatorHandle {
     let traffic = TrafficMeter::default();
     let history = Arc::new(RwLock::new(VecDeque::with_capacity(HISTORY_LEN)));
     let (simulation, events) = restore(&config, &db, &history).await;
@@ -110,9 +129,10 @@ pub async fn spawn(config: SimulationConfig, db: DatabaseConnection) -> Simulato
     let first = Arc::new(Frame { snapshot, events: events.iter().cloned().collect() });
     let (frames_tx, frames) = watch::channel(first);
     let (commands, commands_rx) = mpsc::channel(16);
-    let task = Runtime { config, db, meter: traffic.clone(), frames: frames_tx, history: history.clone() };
-    tokio::spawn(task.run(simulation, events, commands_rx));
-    SimulatorHandle { frames, commands, history, traffic }
+    let (ticks, ticks_rx) = mpsc::channel(1);
+    let task = Runtime { config, clock, db, meter: traffic.clone(), frames: frames_tx, history: history.clone() };
+    tokio::spawn(task.run(simulation, events, commands_rx, ticks_rx));
+    SimulatorHandle { frames, commands, ticks, history, traffic }
 }
 
 /// The snapshots stored within the span the charts show, and the latest events.
@@ -138,6 +158,7 @@ async fn restore(
 
 struct Runtime {
     config: SimulationConfig,
+    clock: SimulatorClock,
     db: DatabaseConnection,
     meter: TrafficMeter,
     frames: watch::Sender<Arc<Frame>>,
@@ -158,20 +179,23 @@ impl Runtime {
         mut simulation: Simulation,
         mut events: VecDeque<EventView>,
         mut commands_rx: mpsc::Receiver<Command>,
+        mut ticks_rx: mpsc::Receiver<oneshot::Sender<()>>,
     ) {
         let config = self.config.clone();
+        let real_time = self.clock == SimulatorClock::RealTime;
         let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + TICK, TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut real_rps = 0.0;
         let (mut last_tick, mut last_count) = (Instant::now(), self.meter.total());
         let mut active_users = 0u32;
-        let mut active_read_at: Option<Instant> = None;
         let mut sim_seconds_owed = 0.0;
         let mut unsaved: Vec<EventView> = Vec::new();
         let mut ticks: u64 = 0;
         loop {
+            let mut asked: Option<oneshot::Sender<()>> = None;
+            // Controls first, so one sent before a tick always shapes that tick.
             tokio::select! {
-                _ = ticker.tick() => {}
+                biased;
                 command = commands_rx.recv() => match command {
                     Some(command) => {
                         let event = apply(&mut simulation, &config, command);
@@ -181,12 +205,18 @@ impl Runtime {
                     }
                     None => break,
                 },
+                Some(done) = ticks_rx.recv() => asked = Some(done),
+                _ = ticker.tick(), if real_time => {}
             }
             if self.frames.is_closed() && commands_rx.is_closed() {
                 break;
             }
             ticks += 1;
-            let elapsed = last_tick.elapsed().as_secs_f64().max(TICK.as_secs_f64() / 2.0);
+            let elapsed = if real_time {
+                last_tick.elapsed().as_secs_f64().max(TICK.as_secs_f64() / 2.0)
+            } else {
+                TICK.as_secs_f64()
+            };
             last_tick = Instant::now();
             let count = self.meter.total();
             // Smoothed over about five seconds, so one burst of clicks is not a storm.
@@ -194,8 +224,7 @@ impl Runtime {
             let weight = (elapsed / RATE_SMOOTHING_SECS).min(1.0);
             real_rps += weight * (instant_rps - real_rps);
             last_count = count;
-            if active_read_at.is_none_or(|at| at.elapsed() >= ACTIVE_REFRESH) {
-                active_read_at = Some(Instant::now());
+            if ticks % ACTIVE_REFRESH_TICKS == 1 {
                 match activity::active_users(&self.db, ACTIVE_WINDOW_MINUTES, chrono::Utc::now()).await {
                     Ok(count) => active_users = u32::try_from(count).unwrap_or(u32::MAX),
                     Err(err) => tracing::warn!(%err, "could not count active users for the simulator"),
@@ -224,6 +253,9 @@ impl Runtime {
             }
             let frame = Frame { snapshot, events: events.iter().cloned().collect() };
             self.frames.send_replace(Arc::new(frame));
+            if let Some(done) = asked {
+                let _ = done.send(());
+            }
         }
     }
 

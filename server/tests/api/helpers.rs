@@ -1,4 +1,7 @@
-use app::server::testing::{Backend, TestDb};
+use app::server::{
+    monitoring::{SimulatorClock, SimulatorHandle},
+    testing::{Backend, TestDb},
+};
 use server::{Application, Settings};
 use std::{collections::HashMap, path::PathBuf};
 
@@ -10,6 +13,8 @@ pub struct TestApp {
     pub mail_dir: PathBuf,
     /// Where this server stores uploaded images.
     pub upload_dir: PathBuf,
+    /// The server's simulator, on a manual clock: it moves only when a test calls `tick`.
+    pub simulator: SimulatorHandle,
     shutdown: tokio::sync::oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -50,8 +55,10 @@ async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     for (key, value) in extra {
         vars.insert((*key).into(), (*value).into());
     }
-    let settings = Settings::from_lookup(|key| vars.get(key).cloned()).expect("valid test settings");
+    let mut settings = Settings::from_lookup(|key| vars.get(key).cloned()).expect("valid test settings");
+    settings.simulator_clock = SimulatorClock::Manual;
     let app = Application::build(settings).await.expect("the application starts");
+    let simulator = app.simulator();
     let address = format!("http://127.0.0.1:{}", app.port());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async move {
@@ -64,7 +71,7 @@ async fn start_on(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
-    TestApp { address, client, db, mail_dir, upload_dir, shutdown, server }
+    TestApp { address, client, db, mail_dir, upload_dir, simulator, shutdown, server }
 }
 
 impl TestApp {
@@ -82,6 +89,14 @@ impl TestApp {
         let TestApp { shutdown, server, .. } = self;
         drop(shutdown);
         server.await.expect("the server task ends").expect("the server stops cleanly");
+    }
+
+    /// Moves the simulator on by `count` ticks (half a second of real time each), waiting until
+    /// each tick's frame is published.
+    pub async fn tick(&self, count: usize) {
+        for _ in 0..count {
+            assert!(self.simulator.tick().await, "the simulator is running");
+        }
     }
 
     /// The `.eml` files written so far, as (file name, contents).

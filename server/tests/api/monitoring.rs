@@ -1,49 +1,65 @@
 //! The simulator's live stream and its admin controls, over HTTP.
 
 use crate::{app_test, helpers::TestApp};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Reads `count` frames from the monitoring stream, or fails after `limit`.
-async fn frames(app: &TestApp, count: usize, limit: Duration) -> Vec<serde_json::Value> {
-    let started = Instant::now();
-    let mut response = app.get("/monitoring/stream").await;
-    assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-    let (mut buffer, mut frames) = (String::new(), Vec::new());
-    while frames.len() < count {
-        let remaining = limit.checked_sub(started.elapsed()).expect("frames arrived in time");
-        let chunk = tokio::time::timeout(remaining, response.chunk()).await.expect("a frame in time").unwrap();
-        buffer.push_str(&String::from_utf8_lossy(&chunk.expect("the stream stays open")));
-        while let Some(end) = buffer.find("\n\n") {
-            let message: String = buffer.drain(..end + 2).collect();
-            if let Some(data) = message.lines().find_map(|line| line.strip_prefix("data: ")) {
-                frames.push(serde_json::from_str(data).unwrap());
+/// One viewer's connection to the monitoring stream.
+struct Viewer {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Viewer {
+    async fn open(app: &TestApp) -> Self {
+        let response = app.get("/monitoring/stream").await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        Self { response, buffer: String::new() }
+    }
+
+    /// The next frame. The stream sends the current frame at once and one for each tick after
+    /// it; the timeout only turns a hang into a failure.
+    async fn next_frame(&mut self) -> serde_json::Value {
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let message: String = self.buffer.drain(..end + 2).collect();
+                if let Some(data) = message.lines().find_map(|line| line.strip_prefix("data: ")) {
+                    return serde_json::from_str(data).unwrap();
+                }
             }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.response.chunk()).await;
+            let chunk = chunk.expect("a frame after the tick").unwrap().expect("the stream stays open");
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
         }
+    }
+}
+
+/// The current frame, then one more for each of `ticks` ticks.
+async fn frames(app: &TestApp, ticks: usize) -> Vec<serde_json::Value> {
+    let mut viewer = Viewer::open(app).await;
+    let mut frames = vec![viewer.next_frame().await];
+    for _ in 0..ticks {
+        app.tick(1).await;
+        frames.push(viewer.next_frame().await);
     }
     frames
 }
 
-app_test!(the_stream_delivers_at_least_five_snapshots_in_five_seconds, |app| async move {
-    let frames = frames(&app, 5, Duration::from_secs(5)).await;
+app_test!(the_stream_sends_a_frame_for_every_tick_with_simulated_time_moving_on, |app| async move {
+    let frames = frames(&app, 4).await;
     let times: Vec<f64> = frames.iter().map(|f| f["snapshot"]["sim_time"].as_f64().unwrap()).collect();
-    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
-    assert!(times.last() > times.first(), "simulated time moves: {times:?}");
+    // Half a second a tick at ten times real time: five simulated seconds each.
+    assert!(times.windows(2).all(|w| w[1] - w[0] == 5.0), "{times:?}");
     let fleet = &frames[4]["snapshot"]["fleet"];
     assert_eq!((fleet["min"].as_u64(), fleet["max"].as_u64()), (Some(2), Some(10)));
 });
 
 app_test!(two_viewers_watch_the_same_simulation, |app| async move {
-    let (first, second) =
-        tokio::join!(frames(&app, 4, Duration::from_secs(5)), frames(&app, 4, Duration::from_secs(5)));
-    let shared: Vec<_> = first
-        .iter()
-        .filter(|frame| second.iter().any(|other| other["snapshot"]["sim_time"] == frame["snapshot"]["sim_time"]))
-        .collect();
-    assert!(!shared.is_empty(), "the viewers saw no common moment");
-    for frame in shared {
-        let twin = second.iter().find(|other| other["snapshot"]["sim_time"] == frame["snapshot"]["sim_time"]).unwrap();
-        assert_eq!(frame["snapshot"], twin["snapshot"]);
+    let (mut first, mut second) = (Viewer::open(&app).await, Viewer::open(&app).await);
+    for tick in 0..4 {
+        let (seen_first, seen_second) = (first.next_frame().await, second.next_frame().await);
+        assert_eq!(seen_first["snapshot"], seen_second["snapshot"], "tick {tick}");
+        app.tick(1).await;
     }
 });
 
@@ -72,10 +88,10 @@ app_test!(only_admins_can_use_the_simulator_controls, |app| async move {
     .unwrap();
     let signed_in = app.call("sign_in", &format!("email=ops%40example.com&password={password}")).await;
     assert_eq!(signed_in.status(), 200);
-    let before = frames(&app, 1, Duration::from_secs(5)).await[0]["snapshot"]["requests_per_sec"].as_f64().unwrap();
+    let before = frames(&app, 0).await[0]["snapshot"]["requests_per_sec"].as_f64().unwrap();
     assert_eq!(app.call("simulator_control", "action=spike").await.status(), 200);
     assert_eq!(app.call("simulator_control", "action=explode").await.status(), 422);
-    let after = frames(&app, 3, Duration::from_secs(5)).await;
+    let after = frames(&app, 2).await;
     let last = after.last().unwrap();
     assert!(last["snapshot"]["requests_per_sec"].as_f64().unwrap() > before + 400.0, "{before} → {last}");
     assert!(last["events"].as_array().unwrap().iter().any(|e| e["name"] == "control:TRAFFIC_SPIKE"));
@@ -161,7 +177,7 @@ async fn overview(app: &TestApp) -> simulator::snapshot::Overview {
 
 app_test!(the_metrics_page_renders_real_charts_without_javascript, |app| async move {
     // A few ticks, so the history holds points to draw.
-    tokio::time::sleep(Duration::from_millis(1600)).await;
+    app.tick(3).await;
     let response = app.get("/monitoring").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
@@ -189,7 +205,7 @@ app_test!(the_metrics_page_renders_real_charts_without_javascript, |app| async m
 });
 
 app_test!(storefront_pages_carry_the_compact_fleet_widget, |app| async move {
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    app.tick(1).await;
     let html = app.get("/").await.text().await.unwrap();
     assert!(html.contains("Our servers right now"));
     assert!(html.contains("instances in service"), "the widget shows the fleet");
@@ -205,14 +221,14 @@ app_test!(storefront_pages_carry_the_compact_fleet_widget, |app| async move {
 });
 
 app_test!(a_restart_keeps_the_monitoring_timeline, |app| async move {
-    // One snapshot is stored every five seconds.
-    tokio::time::sleep(Duration::from_millis(5700)).await;
+    // One snapshot is stored every ten ticks (five seconds).
+    app.tick(10).await;
     let stored_until = overview(&app).await.latest().unwrap().sim_time;
-    assert!(stored_until >= 50.0, "ten ticks at ten times real time: {stored_until}");
+    assert_eq!(stored_until, 50.0, "ten ticks of five simulated seconds");
     let app = app.restart().await;
     let restored = overview(&app).await;
     assert!(!restored.history.is_empty(), "the stored history is back");
     assert!(restored.history[0].sim_time > 0.0);
-    let resumed = frames(&app, 1, Duration::from_secs(5)).await[0]["snapshot"]["sim_time"].as_f64().unwrap();
-    assert!(resumed >= restored.history[0].sim_time, "the clock carries on: {resumed}");
+    let resumed = frames(&app, 1).await[1]["snapshot"]["sim_time"].as_f64().unwrap();
+    assert_eq!(resumed, stored_until + 5.0, "the clock carries on from the stored timeline");
 });
