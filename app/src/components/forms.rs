@@ -43,6 +43,60 @@ pub fn posted_error<S: ServerFn<Error = AppError>>() -> Option<AppError> {
     None
 }
 
+/// What every field's control says about itself: invalid while there is an error, and
+/// described by its hint and its error. One place, so no copied field loses them.
+#[derive(Clone)]
+struct FieldAria {
+    hint_id: Option<String>,
+    error_id: String,
+    error: Signal<Option<String>>,
+}
+
+impl FieldAria {
+    fn new(id: &str, has_hint: bool, error: Signal<Option<String>>) -> Self {
+        Self { hint_id: has_hint.then(|| format!("{id}-hint")), error_id: format!("{id}-error"), error }
+    }
+
+    fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+        let error = self.error;
+        move || error.with(Option::is_some).then_some("true")
+    }
+
+    fn described_by(&self) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        let (hint_id, error_id, error) = (self.hint_id.clone(), self.error_id.clone(), self.error);
+        move || {
+            let ids: Vec<&str> = hint_id
+                .iter()
+                .map(String::as_str)
+                .chain(error.with(Option::is_some).then_some(error_id.as_str()))
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    }
+}
+
+/// The label, hint and error around one form control (`children`), which uses `aria`.
+#[component]
+fn FieldFrame(
+    id: String,
+    label: &'static str,
+    hint: Option<&'static str>,
+    aria: FieldAria,
+    children: Children,
+) -> impl IntoView {
+    let error = aria.error;
+    view! {
+        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=aria.hint_id.clone()>{hint}</p> })}
+            {children()}
+            <p class="field__error" id=aria.error_id hidden=move || error.with(Option::is_none)>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
 /// A labelled input. `id` must be unique on the page; `name` is the server function argument.
 #[component]
 pub fn Field(
@@ -57,25 +111,10 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.with(Option::is_some) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let aria = FieldAria::new(&id, hint.is_some(), error);
+    let (invalid, described_by) = (aria.invalid(), aria.described_by());
     view! {
-        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
-            <label for=id.clone()>{label}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
+        <FieldFrame id=id.clone() label hint aria>
             <input
                 id=id.clone()
                 name=name
@@ -84,13 +123,71 @@ pub fn Field(
                 value=value
                 required=required
                 maxlength=maxlength
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-invalid=invalid
                 aria-describedby=described_by
             />
-            <p class="field__error" id=error_id.clone() hidden=move || error.with(Option::is_none)>
-                {move || error.get()}
-            </p>
-        </div>
+        </FieldFrame>
+    }
+}
+
+/// One choice of a [`SelectField`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Self {
+        Self { value: value.into(), label: label.into(), selected }
+    }
+}
+
+/// A labelled drop-down, with the same label, hint and error handling as [`Field`].
+#[component]
+pub fn SelectField(
+    id: String,
+    label: &'static str,
+    name: &'static str,
+    choices: Vec<Choice>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into, optional)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let aria = FieldAria::new(&id, hint.is_some(), error);
+    let (invalid, described_by) = (aria.invalid(), aria.described_by());
+    view! {
+        <FieldFrame id=id.clone() label hint aria>
+            <select id=id.clone() name=name required=required aria-invalid=invalid aria-describedby=described_by>
+                {choices
+                    .into_iter()
+                    .map(|choice| view! { <option value=choice.value selected=choice.selected>{choice.label}</option> })
+                    .collect_view()}
+            </select>
+        </FieldFrame>
+    }
+}
+
+/// A labelled multi-line input, with the same label, hint and error handling as [`Field`].
+#[component]
+pub fn TextAreaField(
+    id: String,
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(default = 5)] rows: u32,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let aria = FieldAria::new(&id, hint.is_some(), error);
+    let (invalid, described_by) = (aria.invalid(), aria.described_by());
+    view! {
+        <FieldFrame id=id.clone() label hint aria>
+            <textarea id=id.clone() name=name rows=rows maxlength=maxlength aria-invalid=invalid
+                aria-describedby=described_by>{value}</textarea>
+        </FieldFrame>
     }
 }
 

@@ -4,6 +4,7 @@ pub mod fleet_widget;
 pub mod forms;
 pub mod guards;
 pub mod layout;
+pub mod loaded;
 pub mod not_found;
 pub mod order_details;
 pub mod page_meta;

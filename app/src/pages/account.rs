@@ -3,11 +3,13 @@
 
 use crate::{
     components::{
-        error_notice::ErrorNotice,
-        forms::{EmailField, Field, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
+        forms::{
+            Choice, EmailField, Field, FormAlert, PasswordField, PasswordKind, SelectField, SubmitButton, error_for,
+            form_error,
+        },
+        loaded::Loaded,
     },
     domain::accounts::{Address, AddressForm, AddressKind, Device, Profile},
-    domain::error::AppError,
     server_fns::accounts::{
         ChangeEmail, ChangePassword, DeleteAccount, DeleteAddress, MakeDefaultAddress, ResendVerification, SaveAddress,
         SignOutDevice, UpdateProfile, get_profile, list_addresses, list_devices,
@@ -15,9 +17,7 @@ use crate::{
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
-use leptos_router::{components::Redirect, hooks::use_query_map, params::ParamsMap};
-
-const LOGIN_FOR_ACCOUNT: &str = "/login?next=%2Faccount";
+use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
 /// What the form posted before this page load did, from the flag its redirect set.
 fn account_notice(query: &ParamsMap) -> Option<&'static str> {
@@ -66,47 +66,27 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text="Your account" />
         <Meta name="robots" content="noindex" />
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading your account…"</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(current) => view! {
-                        <div class="account">
-                            <h1>"Your account"</h1>
-                            {notice.map(|message| view! { <p class="form-status notice" role="status">{message}</p> })}
-                            <ProfileSection profile=current update_profile change_email resend />
-                            <PasswordSection change_password />
-                            <section class="account__section" aria-labelledby="addresses-heading">
-                                <h2 id="addresses-heading">"Addresses"</h2>
-                                <Transition fallback=|| ()>
-                                    {move || Suspend::new(async move {
-                                        match addresses.await {
-                                            Ok(list) => view! {
-                                                <AddressBook list save_address delete_address make_default />
-                                            }.into_any(),
-                                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                                        }
-                                    })}
-                                </Transition>
-                            </section>
-                            <section class="account__section" aria-labelledby="devices-heading">
-                                <h2 id="devices-heading">"Devices"</h2>
-                                <Transition fallback=|| ()>
-                                    {move || Suspend::new(async move {
-                                        match devices.await {
-                                            Ok(list) => view! { <DeviceList list sign_out_device /> }.into_any(),
-                                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                                        }
-                                    })}
-                                </Transition>
-                            </section>
-                            <PrivacySection delete_account />
-                        </div>
-                    }.into_any(),
-                    Err(AppError::Unauthorized) => view! { <Redirect path=LOGIN_FOR_ACCOUNT /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=profile loading="Loading your account…" sign_in_then="/account" let:current>
+            <div class="account">
+                <h1>"Your account"</h1>
+                {notice.map(|message| view! { <p class="form-status notice" role="status">{message}</p> })}
+                <ProfileSection profile=current update_profile change_email resend />
+                <PasswordSection change_password />
+                <section class="account__section" aria-labelledby="addresses-heading">
+                    <h2 id="addresses-heading">"Addresses"</h2>
+                    <Loaded resource=addresses let:list>
+                        <AddressBook list save_address delete_address make_default />
+                    </Loaded>
+                </section>
+                <section class="account__section" aria-labelledby="devices-heading">
+                    <h2 id="devices-heading">"Devices"</h2>
+                    <Loaded resource=devices let:list>
+                        <DeviceList list sign_out_device />
+                    </Loaded>
+                </section>
+                <PrivacySection delete_account />
+            </div>
+        </Loaded>
     }
 }
 
@@ -343,21 +323,11 @@ fn AddressEditor(
         <ActionForm action node_ref=form_ref on:submit=move |_| submitted_from.set(id)>
             <FormAlert error=alert />
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
-            <div class="field">
-                <label for=kind_id.clone()>"Type"</label>
-                <select id=kind_id name="kind">
-                    {[AddressKind::Shipping, AddressKind::Billing]
-                        .into_iter()
-                        .map(|option| {
-                            view! {
-                                <option value=option.as_str() selected=kind == option.as_str()>
-                                    {option.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <SelectField id=kind_id label="Type" name="kind" error=field("kind")
+                choices=[AddressKind::Shipping, AddressKind::Billing]
+                    .into_iter()
+                    .map(|option| Choice::new(option.as_str(), option.label(), kind == option.as_str()))
+                    .collect() />
             <Field id=format!("{prefix}-full-name") label="Full name" name="full_name" autocomplete="name"
                 required=true maxlength=100 value=form.full_name error=field("full_name") />
             <Field id=format!("{prefix}-line1") label="Address line 1" name="line1" autocomplete="address-line1"

@@ -8,9 +8,9 @@
 use crate::{
     components::{
         cart::TotalsList,
-        error_notice::ErrorNotice,
-        forms::{Field, FormAlert, FormStatus, error_for, form_error},
+        forms::{Choice, Field, FormAlert, FormStatus, SelectField, TextAreaField, error_for, form_error},
         guards::AdminOnly,
+        loaded::Loaded,
         order_details::{AddressBlock, StatusTimeline, short_time},
         simulator_controls::ControlPanel,
     },
@@ -104,19 +104,12 @@ pub fn AdminPage() -> impl IntoView {
                 <CustomersSection customers />
                 <section class="admin__section" id="operations" aria-labelledby="operations-heading">
                     <h2 id="operations-heading">"Operations"</h2>
-                    <Suspense fallback=|| view! { <p class="loading" role="status">"Counting active users…"</p> }>
-                        {move || Suspend::new(async move {
-                            match active.await {
-                                Ok(count) => view! {
-                                    <dl class="admin__figures">
-                                        <dt>"Active users (last " {ACTIVE_WINDOW_MINUTES} " minutes)"</dt>
-                                        <dd data-testid="active-users">{count}</dd>
-                                    </dl>
-                                }.into_any(),
-                                Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    <Loaded resource=active loading="Counting active users…" let:count>
+                        <dl class="admin__figures">
+                            <dt>"Active users (last " {ACTIVE_WINDOW_MINUTES} " minutes)"</dt>
+                            <dd data-testid="active-users">{count}</dd>
+                        </dl>
+                    </Loaded>
                     <p><a href="/monitoring">"Live metrics and the auto-scaling simulator"</a></p>
                     <ControlPanel />
                 </section>
@@ -125,10 +118,10 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
-type Loaded<T> = Resource<Result<Page<T>, AppError>>;
+type PageResource<T> = Resource<Result<Page<T>, AppError>>;
 
 #[component]
-fn ProductsSection(products: Loaded<AdminProductRow>) -> impl IntoView {
+fn ProductsSection(products: PageResource<AdminProductRow>) -> impl IntoView {
     let query = use_query_map();
     let search = move || query.with(|q| q.get("q")).unwrap_or_default();
     view! {
@@ -142,15 +135,13 @@ fn ProductsSection(products: Loaded<AdminProductRow>) -> impl IntoView {
                 <input id="admin-product-search" type="search" name="q" maxlength="100" value=search />
                 <button type="submit" class="button button--quiet">"Search"</button>
             </Form>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading products…"</p> }>
-                {move || Suspend::new(async move {
-                    match products.await {
-                        Ok(page) if page.items.is_empty() => view! { <p>"No products match."</p> }.into_any(),
-                        Ok(page) => view! { <ProductTable page /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=products loading="Loading products…" let:page>
+                {if page.items.is_empty() {
+                    view! { <p>"No products match."</p> }.into_any()
+                } else {
+                    view! { <ProductTable page /> }.into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -194,7 +185,7 @@ fn ProductTable(page: Page<AdminProductRow>) -> impl IntoView {
 }
 
 #[component]
-fn OrdersSection(orders: Loaded<AdminOrderRow>) -> impl IntoView {
+fn OrdersSection(orders: PageResource<AdminOrderRow>) -> impl IntoView {
     let query = use_query_map();
     let current = move || query.with(|q| q.get("status")).unwrap_or_default();
     view! {
@@ -215,15 +206,13 @@ fn OrdersSection(orders: Loaded<AdminOrderRow>) -> impl IntoView {
                 </select>
                 <button type="submit" class="button button--quiet">"Filter"</button>
             </Form>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading orders…"</p> }>
-                {move || Suspend::new(async move {
-                    match orders.await {
-                        Ok(page) if page.items.is_empty() => view! { <p>"No orders here yet."</p> }.into_any(),
-                        Ok(page) => view! { <OrderTable page /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=orders loading="Loading orders…" let:page>
+                {if page.items.is_empty() {
+                    view! { <p>"No orders here yet."</p> }.into_any()
+                } else {
+                    view! { <OrderTable page /> }.into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -264,48 +253,41 @@ fn OrderTable(page: Page<AdminOrderRow>) -> impl IntoView {
 }
 
 #[component]
-fn CustomersSection(customers: Loaded<CustomerRow>) -> impl IntoView {
+fn CustomersSection(customers: PageResource<CustomerRow>) -> impl IntoView {
     view! {
         <section class="admin__section" id="customers" aria-labelledby="customers-heading">
             <h2 id="customers-heading">"Customers"</h2>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading customers…"</p> }>
-                {move || Suspend::new(async move {
-                    match customers.await {
-                        Ok(page) => view! {
-                            <table class="admin__table" aria-labelledby="customers-heading">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"E-mail"</th>
-                                        <th scope="col">"Role"</th>
-                                        <th scope="col">"E-mail confirmed"</th>
-                                        <th scope="col">"Joined"</th>
-                                        <th scope="col" class="numeric">"Orders"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {page.items.into_iter().map(|row| view! {
-                                        <tr>
-                                            <th scope="row">{row.name}</th>
-                                            <td>{row.email}</td>
-                                            <td>{if row.is_admin { "Admin" } else { "Customer" }}</td>
-                                            <td>{match (row.deleted, row.email_verified) {
-                                                (true, _) => "Account deleted",
-                                                (false, true) => "Yes",
-                                                (false, false) => "Not yet",
-                                            }}</td>
-                                            <td><time datetime=row.joined_at.clone()>{short_time(&row.joined_at)}</time></td>
-                                            <td class="numeric">{row.order_count}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pager param="customers_page" label="Customer pages" page=page.page total=page.total />
-                        }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=customers loading="Loading customers…" let:page>
+                <table class="admin__table" aria-labelledby="customers-heading">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"E-mail"</th>
+                            <th scope="col">"Role"</th>
+                            <th scope="col">"E-mail confirmed"</th>
+                            <th scope="col">"Joined"</th>
+                            <th scope="col" class="numeric">"Orders"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {page.items.into_iter().map(|row| view! {
+                            <tr>
+                                <th scope="row">{row.name}</th>
+                                <td>{row.email}</td>
+                                <td>{if row.is_admin { "Admin" } else { "Customer" }}</td>
+                                <td>{match (row.deleted, row.email_verified) {
+                                    (true, _) => "Account deleted",
+                                    (false, true) => "Yes",
+                                    (false, false) => "Not yet",
+                                }}</td>
+                                <td><time datetime=row.joined_at.clone()>{short_time(&row.joined_at)}</time></td>
+                                <td class="numeric">{row.order_count}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <Pager param="customers_page" label="Customer pages" page=page.page total=page.total />
+            </Loaded>
         </section>
     }
 }
@@ -322,14 +304,9 @@ pub fn NewProductPage() -> impl IntoView {
             <div class="admin admin--narrow">
                 <p><a href="/admin#products">"All products"</a></p>
                 <h1>"New product"</h1>
-                <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match categories.await {
-                            Ok(categories) => view! { <ProductFormView save categories product=None /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=categories loading="Loading…" let:categories>
+                    <ProductFormView save categories product=None />
+                </Loaded>
             </div>
         </AdminOnly>
     }
@@ -368,22 +345,22 @@ pub fn EditProductPage() -> impl IntoView {
         <AdminOnly>
             <div class="admin admin--narrow">
                 <p><a href="/admin#products">"All products"</a></p>
-                <Transition fallback=|| view! { <p class="loading" role="status">"Loading the product…"</p> }>
-                    {move || Suspend::new(async move {
-                        match (product.await, categories.await) {
-                            (Ok(product), Ok(categories)) => view! {
-                                <Title text=format!("Edit {}", product.name) />
-                                <h1>{product.name.clone()}</h1>
-                                <FormStatus message=Signal::derive(notice) />
-                                <ProductFormView save categories product=Some(product.clone()) />
-                                <ImageSection product=product.clone() error=image_error() />
-                                <StockSection product=product.clone() adjust />
-                                <ArchiveSection product archive />
-                            }.into_any(),
-                            (Err(error), _) | (_, Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+                <Loaded resource=product loading="Loading the product…" let:product>
+                    <Title text=format!("Edit {}", product.name) />
+                    <h1>{product.name.clone()}</h1>
+                    <FormStatus message=Signal::derive(notice) />
+                    {
+                        let editing = product.clone();
+                        view! {
+                            <Loaded resource=categories let:categories>
+                                <ProductFormView save categories product=Some(editing.clone()) />
+                            </Loaded>
                         }
-                    })}
-                </Transition>
+                    }
+                    <ImageSection product=product.clone() error=image_error() />
+                    <StockSection product=product.clone() adjust />
+                    <ArchiveSection product archive />
+                </Loaded>
             </div>
         </AdminOnly>
     }
@@ -426,8 +403,12 @@ fn ProductFormView(
     let chosen = product.as_ref().map(|p| p.category_slug.clone()).unwrap_or_default();
     let description = product.as_ref().map(|p| p.description.clone()).unwrap_or_default();
     let active = product.as_ref().is_none_or(|p| p.active);
-    let description_error = field_error("description");
-    let category_error = field_error("category");
+    let category_choices = std::iter::once(Choice::new("", "Choose a category", chosen.is_empty()))
+        .chain(categories.into_iter().map(|c| {
+            let selected = c.slug == chosen;
+            Choice::new(c.slug, c.name, selected)
+        }))
+        .collect();
     view! {
         <ActionForm action=save attr:class="admin__form" attr:aria-label="Product details">
             <FormAlert error=alert />
@@ -439,33 +420,10 @@ fn ProductFormView(
                 error=field_error("slug") />
             <Field id="product-sku".into() label="SKU" name="sku" value=sku
                 required=true maxlength=64 error=field_error("sku") />
-            <div class="field" class:field--invalid=move || description_error.with(Option::is_some)>
-                <label for="product-description">"Description"</label>
-                <textarea id="product-description" name="description" rows="5" maxlength="5000"
-                    aria-invalid=move || description_error.with(Option::is_some).then_some("true")
-                    aria-describedby="product-description-error">{description}</textarea>
-                <p class="field__error" id="product-description-error" hidden=move || description_error.with(Option::is_none)>
-                    {move || description_error.get()}
-                </p>
-            </div>
-            <div class="field" class:field--invalid=move || category_error.with(Option::is_some)>
-                <label for="product-category">"Category"</label>
-                <select id="product-category" name="category" required
-                    aria-invalid=move || category_error.with(Option::is_some).then_some("true")
-                    aria-describedby="product-category-error">
-                    <option value="" selected=chosen.is_empty()>"Choose a category"</option>
-                    {categories
-                        .into_iter()
-                        .map(|c| {
-                            let selected = c.slug == chosen;
-                            view! { <option value=c.slug selected=selected>{c.name}</option> }
-                        })
-                        .collect_view()}
-                </select>
-                <p class="field__error" id="product-category-error" hidden=move || category_error.with(Option::is_none)>
-                    {move || category_error.get()}
-                </p>
-            </div>
+            <TextAreaField id="product-description".into() label="Description" name="description" value=description
+                rows=5 maxlength=5000 error=field_error("description") />
+            <SelectField id="product-category".into() label="Category" name="category" required=true
+                choices=category_choices error=field_error("category") />
             <Field id="product-price".into() label="Price (USD)" name="price" value=price
                 required=true maxlength=16 hint="For example 49.90" error=field_error("price") />
             {creating.then(|| view! {
@@ -515,7 +473,6 @@ fn StockSection(product: ProductEditor, adjust: ServerAction<AdjustStock>) -> im
     let result = adjust.value();
     let field_error = move |field: &'static str| Signal::derive(move || result.with(|r| error_for(r, field)));
     let alert = Signal::derive(move || result.with(|r| form_error(r, &STOCK_FIELDS)));
-    let reason_error = field_error("reason");
     view! {
         <section class="admin__section" aria-labelledby="stock-heading">
             <h2 id="stock-heading">"Stock"</h2>
@@ -525,16 +482,9 @@ fn StockSection(product: ProductEditor, adjust: ServerAction<AdjustStock>) -> im
                 <input type="hidden" name="product_id" value=product.id />
                 <Field id="stock-change".into() label="Change" name="change" required=true maxlength=8
                     hint="Units to add, or negative to remove (for example 5 or -2)" error=field_error("change") />
-                <div class="field" class:field--invalid=move || reason_error.with(Option::is_some)>
-                    <label for="stock-reason">"Reason"</label>
-                    <select id="stock-reason" name="reason" required>
-                        {StockReason::ADJUSTMENTS
-                            .into_iter()
-                            .map(|reason| view! { <option value=reason.as_str()>{reason.label()}</option> })
-                            .collect_view()}
-                    </select>
-                    <p class="field__error" hidden=move || reason_error.with(Option::is_none)>{move || reason_error.get()}</p>
-                </div>
+                <SelectField id="stock-reason".into() label="Reason" name="reason" required=true
+                    choices=StockReason::ADJUSTMENTS.into_iter().map(|r| Choice::new(r.as_str(), r.label(), false)).collect()
+                    error=field_error("reason") />
                 <Field id="stock-note".into() label="Note" name="note" maxlength=200 error=field_error("note") />
                 <button type="submit" class="button" disabled=move || adjust.pending().get()>"Adjust stock"</button>
             </ActionForm>
@@ -611,14 +561,9 @@ pub fn AdminOrderPage() -> impl IntoView {
         <AdminOnly>
             <div class="admin admin--narrow">
                 <p><a href="/admin#orders">"All orders"</a></p>
-                <Transition fallback=|| view! { <p class="loading" role="status">"Loading the order…"</p> }>
-                    {move || Suspend::new(async move {
-                        match order.await {
-                            Ok(detail) => view! { <AdminOrderView detail advance /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=order loading="Loading the order…" let:detail>
+                    <AdminOrderView detail advance />
+                </Loaded>
             </div>
         </AdminOnly>
     }

@@ -3,9 +3,9 @@
 
 use crate::{
     components::{
-        error_notice::ErrorNotice,
         forms::{Field, FormAlert, FormStatus, SubmitButton, error_for, form_error},
         guards::AdminOnly,
+        loaded::Loaded,
     },
     domain::content::{BODY_MAX, ShopPage, page_path},
     server_fns::content::{SaveShopPage, get_shop_page, list_shop_pages},
@@ -25,24 +25,17 @@ pub fn AdminShopPages() -> impl IntoView {
                 <p><a href="/admin">"Admin"</a></p>
                 <h1>"Shop pages"</h1>
                 <p>"The pages linked in every page's footer and at checkout. Write them in Markdown."</p>
-                <Transition fallback=|| view! { <p class="loading" role="status">"Loading pages…"</p> }>
-                    {move || Suspend::new(async move {
-                        match pages.await {
-                            Ok(list) => view! {
-                                <ul class="admin__list">
-                                    {list.into_iter().map(|page| view! {
-                                        <li>
-                                            <a href=format!("/admin/pages/{}", page.slug)>{format!("Edit {}", page.title)}</a>
-                                            " · "
-                                            <a href=page_path(&page.slug)>"View"</a>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=pages loading="Loading pages…" let:list>
+                    <ul class="admin__list">
+                        {list.into_iter().map(|page| view! {
+                            <li>
+                                <a href=format!("/admin/pages/{}", page.slug)>{format!("Edit {}", page.title)}</a>
+                                " · "
+                                <a href=page_path(&page.slug)>"View"</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </Loaded>
             </div>
         </AdminOnly>
     }
@@ -60,14 +53,9 @@ pub fn EditShopPage() -> impl IntoView {
         <AdminOnly>
             <div class="admin admin--narrow">
                 <p><a href="/admin/pages">"All shop pages"</a></p>
-                <Transition fallback=|| view! { <p class="loading" role="status">"Loading the page…"</p> }>
-                    {move || Suspend::new(async move {
-                        match page.await {
-                            Ok(page) => view! { <PageEditor page save saved /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=page loading="Loading the page…" let:page>
+                    <PageEditor page save saved />
+                </Loaded>
             </div>
         </AdminOnly>
     }

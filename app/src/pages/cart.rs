@@ -5,6 +5,7 @@ use crate::{
         cart::{CartContents, EmptyCart, TotalsList},
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, SubmitButton, error_for, form_error},
+        loaded::Loaded,
     },
     domain::accounts::Address,
     domain::commerce::{CartView, PaymentMethod},
@@ -27,14 +28,9 @@ pub fn CartPage() -> impl IntoView {
         <Meta name="robots" content="noindex" />
         <section class="cart-page" aria-labelledby="cart-heading">
             <h1 id="cart-heading">"Shopping cart"</h1>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading your cart…"</p> }>
-                {move || Suspend::new(async move {
-                    match cart.await {
-                        Ok(cart) => view! { <CartContents cart /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=cart loading="Loading your cart…" let:cart>
+                <CartContents cart />
+            </Loaded>
         </section>
     }
 }

@@ -4,21 +4,17 @@
 use crate::{
     components::{
         cart::TotalsList,
-        error_notice::ErrorNotice,
         forms::{FormAlert, form_error},
+        loaded::Loaded,
         order_details::{AddressBlock, StatusTimeline, short_time},
     },
     domain::commerce::{OrderDetail, OrderSummary},
-    domain::error::AppError,
     domain::model::Money,
     server_fns::shop::{CancelOrder, get_order, list_orders},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
-use leptos_router::{
-    components::Redirect,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
@@ -28,19 +24,17 @@ pub fn OrdersPage() -> impl IntoView {
         <Meta name="robots" content="noindex" />
         <section class="orders" aria-labelledby="orders-heading">
             <h1 id="orders-heading">"Orders"</h1>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading your orders…"</p> }>
-                {move || Suspend::new(async move {
-                    match orders.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p>"You have not ordered anything yet."</p>
-                            <p><a class="button" href="/products">"Browse all products"</a></p>
-                        }.into_any(),
-                        Ok(list) => view! { <OrderTable list /> }.into_any(),
-                        Err(AppError::Unauthorized) => view! { <Redirect path="/login?next=%2Forders" /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+            <Loaded resource=orders loading="Loading your orders…" sign_in_then="/orders" let:list>
+                {if list.is_empty() {
+                    view! {
+                        <p>"You have not ordered anything yet."</p>
+                        <p><a class="button" href="/products">"Browse all products"</a></p>
                     }
-                })}
-            </Transition>
+                        .into_any()
+                } else {
+                    view! { <OrderTable list /> }.into_any()
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -85,18 +79,14 @@ pub fn OrderPage() -> impl IntoView {
     let order = Resource::new(move || (number(), cancel.version().get()), |(number, _)| get_order(number));
     view! {
         <Meta name="robots" content="noindex" />
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the order…"</p> }>
-            {move || Suspend::new(async move {
-                match order.await {
-                    Ok(order) => view! { <OrderView order just_placed=just_placed() cancel /> }.into_any(),
-                    Err(AppError::Unauthorized) => {
-                        let next = crate::domain::listing::encode_query_value(&format!("/orders/{}", number()));
-                        view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded
+            resource=order
+            loading="Loading the order…"
+            sign_in_then=Signal::derive(move || format!("/orders/{}", number()))
+            let:order
+        >
+            <OrderView order just_placed=just_placed() cancel />
+        </Loaded>
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::{
     components::{
         cart::AddToCartButton,
-        error_notice::ErrorNotice,
+        loaded::Loaded,
         page_meta::{PageMeta, site_origin, summary},
         product_grid::ProductGrid,
     },
@@ -20,14 +20,9 @@ pub fn ProductPage() -> impl IntoView {
     let detail = Resource::new(move || slug.get(), get_product);
 
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading product…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(product) => view! { <ProductView product /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=detail loading="Loading product…" let:product>
+            <ProductView product />
+        </Loaded>
     }
 }
 

@@ -1,5 +1,5 @@
 use crate::{
-    components::{error_notice::ErrorNotice, page_meta::PageMeta, product_grid::ProductGrid},
+    components::{loaded::Loaded, page_meta::PageMeta, product_grid::ProductGrid},
     domain::listing::{CategoryLink, Listing, ListingQuery, SortOrder, page_links},
     server_fns::catalog::{categories, list_products},
 };
@@ -29,14 +29,9 @@ pub fn ProductsPage() -> impl IntoView {
                 </Suspense>
             </aside>
             <section class="listing__results">
-                <Suspense fallback=|| view! { <p class="loading" role="status">"Loading products…"</p> }>
-                    {move || Suspend::new(async move {
-                        match listing.await {
-                            Ok(result) => view! { <ListingResults listing=result /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=listing loading="Loading products…" let:result>
+                    <ListingResults listing=result />
+                </Loaded>
             </section>
         </div>
     }

@@ -2,7 +2,7 @@
 
 use crate::{
     components::{
-        error_notice::ErrorNotice,
+        loaded::Loaded,
         page_meta::{PageMeta, summary},
     },
     domain::content::{ShopPage, page_path},
@@ -17,14 +17,9 @@ pub fn ShopPageView() -> impl IntoView {
     let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
     let page = Resource::new(move || slug.get(), get_shop_page);
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <PageBody page /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=page loading="Loading…" let:page>
+            <PageBody page />
+        </Loaded>
     }
 }
 
