@@ -1,6 +1,8 @@
 //! Account input rules shared by the browser and the server: names and email addresses.
 
 use crate::domain::error::AppError;
+#[cfg(feature = "ssr")]
+use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 
 /// An email address, trimmed and lowercased, so `Ada@Example.com ` and `ada@example.com` are
@@ -72,10 +74,26 @@ fn required(field: &str, label: &str, raw: &str, max: usize) -> Result<String, A
     Ok(value.to_owned())
 }
 
+/// What an account may do: shop, or also run the shop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+pub enum Role {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "customer"))]
+    Customer,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
+    Admin,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
 pub enum AddressKind {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "shipping"))]
     Shipping,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "billing"))]
     Billing,
 }
 

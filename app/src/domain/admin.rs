@@ -7,6 +7,8 @@ use crate::{
     domain::error::{AppError, FieldError},
     domain::model::{Money, slugify},
 };
+#[cfg(feature = "ssr")]
+use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 
 /// Rows per page in the admin tables.
@@ -59,13 +61,22 @@ pub struct CategoryChoice {
 /// Why a product's stock changed. The first three are written by the shop itself; the rest are
 /// the reasons an admin can give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))"))]
 pub enum StockReason {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "initial"))]
     Initial,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sale"))]
     Sale,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "cancellation"))]
     Cancellation,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "restock"))]
     Restock,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "returned"))]
     Returned,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "damaged"))]
     Damaged,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "correction"))]
     Correction,
 }
 

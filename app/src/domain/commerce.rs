@@ -3,6 +3,8 @@
 
 use crate::domain::error::AppError;
 use crate::domain::shop::CURRENCY;
+#[cfg(feature = "ssr")]
+use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 
 /// The most of one product a cart line may hold, whatever the stock.
@@ -74,13 +76,22 @@ pub fn order_number(id: i32) -> String {
     format!("CS-{id:06}")
 }
 
+/// Where an order is. Stored as its `as_str` text (a SeaORM active enum on the server).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
 pub enum OrderStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "pending"))]
     Pending,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "paid"))]
     Paid,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "processing"))]
     Processing,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "shipped"))]
     Shipped,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "delivered"))]
     Delivered,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "cancelled"))]
     Cancelled,
 }
 
@@ -135,8 +146,12 @@ impl OrderStatus {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
 pub enum PaymentMethod {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "test_card"))]
     TestCard,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "cash"))]
     CashOnDelivery,
 }
 
@@ -161,6 +176,40 @@ impl PaymentMethod {
         match self {
             Self::TestCard => "Test card",
             Self::CashOnDelivery => "Cash on delivery",
+        }
+    }
+}
+
+/// Where an order's money is: `Captured` by card at checkout (or on delivery for cash, or when
+/// the shop marks it paid), `Due` until then, and on cancellation `Refunded` if it had been
+/// captured, else `Void`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+pub enum PaymentStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "due"))]
+    Due,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "captured"))]
+    Captured,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "refunded"))]
+    Refunded,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "void"))]
+    Void,
+}
+
+impl PaymentStatus {
+    /// What cancelling an order does to its money.
+    pub fn after_cancellation(self) -> Self {
+        if self == Self::Captured { Self::Refunded } else { Self::Void }
+    }
+
+    /// As the back office shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Due => "due",
+            Self::Captured => "captured",
+            Self::Refunded => "refunded",
+            Self::Void => "void",
         }
     }
 }
@@ -299,7 +348,7 @@ pub struct StatusChange {
 pub struct OrderDetail {
     pub summary: OrderSummary,
     pub payment_method: PaymentMethod,
-    pub payment_status: String,
+    pub payment_status: PaymentStatus,
     pub card_last4: Option<String>,
     pub lines: Vec<OrderLine>,
     pub totals: Totals,

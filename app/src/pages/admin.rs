@@ -586,7 +586,7 @@ fn AdminOrderView(detail: AdminOrderDetail, advance: ServerAction<AdvanceOrder>)
             <span class="badge" data-status=status.as_str() data-testid="order-status">{status.label()}</span>
             " placed " <time datetime=order.summary.placed_at.clone()>{short_time(&order.summary.placed_at)}</time>
             " by " {detail.customer_name} " (" {detail.customer_email} ") · " {order.payment_method.label()}
-            " · payment " {order.payment_status.clone()}
+            " · payment " {order.payment_status.label()}
         </p>
         {order.tracking_number.clone().map(|tracking| view! { <p>"Tracking number: " <strong>{tracking}</strong></p> })}
         <section class="admin__section" aria-labelledby="actions-heading">

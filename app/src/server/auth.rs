@@ -2,12 +2,12 @@
 //! helpers server functions use to ask "who is this?" and "may they?".
 
 use crate::{
-    domain::accounts::CurrentUser,
+    domain::accounts::{CurrentUser, Role},
     domain::error::AppError,
     server::{
         entities::user,
         password::PasswordHasher,
-        services::accounts::{self, ROLE_ADMIN},
+        services::accounts,
         user_handoff::{SignedInRead, UserHandoff},
     },
 };
@@ -20,7 +20,7 @@ pub struct SessionUser {
     pub id: i32,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     /// The password hash: a session stays valid only while the password it signed in with
     /// does, so a password change ends every other session.
     password_hash: String,
@@ -55,7 +55,7 @@ impl From<SignedInRead> for SessionUser {
 
 impl SessionUser {
     pub fn is_admin(&self) -> bool {
-        self.role == ROLE_ADMIN
+        self.role == Role::Admin
     }
 
     /// The units in the user's cart as read at the start of this request, if they were.

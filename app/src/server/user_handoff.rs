@@ -83,6 +83,7 @@ impl UserHandoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::accounts::Role;
     use chrono::Utc;
 
     fn ada(id: i32) -> SignedInRead {
@@ -110,7 +111,7 @@ mod tests {
             name: "Ada".into(),
             phone: None,
             password_hash: String::new(),
-            role: "customer".into(),
+            role: Role::Customer,
             email_verified_at: None,
             deleted_at: None,
             created_at: Utc::now(),

@@ -1,7 +1,7 @@
 use app::server::testing::TEST_PASSWORD;
 use app::{
     db_test,
-    domain::error::AppError,
+    domain::{accounts::Role, error::AppError},
     server::{
         entities::user,
         password::PasswordHasher,
@@ -21,7 +21,7 @@ db_test!(registration_stores_a_normalised_email_and_an_owasp_argon2id_hash, |t| 
     let stored = user::Entity::find_by_id(created.id).one(&t.db).await.unwrap().unwrap();
     assert_eq!(stored.email, "ada@example.com");
     assert_eq!(stored.name, "Ada Lovelace");
-    assert_eq!(stored.role, "customer");
+    assert_eq!(stored.role, Role::Customer);
     assert!(stored.password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", stored.password_hash);
     assert!(!stored.password_hash.contains(TEST_PASSWORD));
 });
@@ -120,10 +120,10 @@ db_test!(changing_the_password_checks_the_old_one_and_the_rules, |t| async move 
 
 db_test!(an_admin_is_created_or_promoted_from_the_command_line, |t| async move {
     let ada = register(&t.db, &hasher(), "Ada", "ada@example.com", TEST_PASSWORD).await.unwrap();
-    assert_eq!(ada.role, "customer");
+    assert_eq!(ada.role, Role::Customer);
     let promoted = ensure_admin(&t.db, &hasher(), "Ada", "ada@example.com", TEST_PASSWORD).await.unwrap();
-    assert_eq!((promoted.id, promoted.role.as_str()), (ada.id, "admin"));
+    assert_eq!((promoted.id, promoted.role), (ada.id, Role::Admin));
     let created = ensure_admin(&t.db, &hasher(), "Ops", "ops@example.com", TEST_PASSWORD).await.unwrap();
-    assert_eq!(created.role, "admin");
+    assert_eq!(created.role, Role::Admin);
     assert!(ensure_admin(&t.db, &hasher(), "Ops", "ops2@example.com", "short").await.is_err());
 });

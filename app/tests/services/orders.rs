@@ -1,7 +1,7 @@
 use app::{
     db_test,
     domain::admin::{StockAdjustment, StockReason},
-    domain::commerce::{OrderStatus, PricingRules},
+    domain::commerce::{OrderStatus, PaymentStatus, PricingRules},
     server::{
         entities::{outbox_message, product},
         services::{
@@ -219,7 +219,7 @@ db_test!(cancelling_returns_the_stock_and_only_owners_and_admins_see_an_order, |
     assert_eq!(stock_of(&t.db, a.id).await, 5);
     let order = orders::detail(&t.db, ada_views, &number).await.unwrap();
     assert_eq!(order.summary.status, OrderStatus::Cancelled);
-    assert_eq!(order.payment_status, "refunded");
+    assert_eq!(order.payment_status, PaymentStatus::Refunded);
     let statuses: Vec<_> = order.timeline.iter().map(|c| c.status).collect();
     assert_eq!(statuses, [OrderStatus::Paid, OrderStatus::Cancelled]);
     assert_eq!(orders::cancel(&t.db, ada_views, &number).await.unwrap_err().status(), 409, "only once");

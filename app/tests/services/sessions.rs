@@ -32,7 +32,7 @@ async fn user(db: &sea_orm::DatabaseConnection, email: &str) -> i32 {
         name: Set("Test Shopper".to_owned()),
         phone: Set(None),
         password_hash: Set("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned()),
-        role: Set("customer".to_owned()),
+        role: Set(app::domain::accounts::Role::Customer),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -15,6 +15,23 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
+    User,
+    #[sea_orm(has_many = "super::cart_item::Entity")]
+    CartItem,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl Related<super::cart_item::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CartItem.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,3 +1,4 @@
+use crate::domain::commerce::{OrderStatus, PaymentMethod, PaymentStatus};
 use sea_orm::entity::prelude::*;
 
 /// A placed order. Addresses are JSON snapshots; money is in minor units.
@@ -9,9 +10,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub number: String,
     pub user_id: i32,
-    pub status: String,
-    pub payment_status: String,
-    pub payment_method: String,
+    pub status: OrderStatus,
+    pub payment_status: PaymentStatus,
+    pub payment_method: PaymentMethod,
     pub card_last4: Option<String>,
     pub shipping_address: String,
     pub billing_address: String,
@@ -30,6 +31,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
+    User,
+    #[sea_orm(has_many = "super::order_item::Entity")]
+    OrderItem,
+    #[sea_orm(has_many = "super::order_status_history::Entity")]
+    StatusHistory,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl Related<super::order_item::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::OrderItem.def()
+    }
+}
+
+impl Related<super::order_status_history::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::StatusHistory.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

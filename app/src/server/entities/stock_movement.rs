@@ -1,3 +1,4 @@
+use crate::domain::admin::StockReason;
 use sea_orm::entity::prelude::*;
 
 /// One change to a product's stock. Every change writes one, in the same transaction, so the
@@ -10,7 +11,7 @@ pub struct Model {
     pub product_id: i32,
     pub quantity_change: i32,
     pub stock_after: i32,
-    pub reason: String,
+    pub reason: StockReason,
     pub note: String,
     pub order_id: Option<i32>,
     pub user_id: Option<i32>,
@@ -18,6 +19,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::product::Entity", from = "Column::ProductId", to = "super::product::Column::Id")]
+    Product,
+    #[sea_orm(belongs_to = "super::order::Entity", from = "Column::OrderId", to = "super::order::Column::Id")]
+    Order,
+    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
+    User,
+}
+
+impl Related<super::product::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Product.def()
+    }
+}
+
+impl Related<super::order::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Order.def()
+    }
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

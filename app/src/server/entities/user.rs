@@ -1,3 +1,4 @@
+use crate::domain::accounts::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +14,7 @@ pub struct Model {
     /// PHC string (argon2id).
     pub password_hash: String,
     /// `customer` or `admin`.
-    pub role: String,
+    pub role: Role,
     /// When the person proved they read mail at `email`; `None` until then.
     pub email_verified_at: Option<DateTimeUtc>,
     /// Set when the account was deleted and its personal data erased.
@@ -23,6 +24,23 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::order::Entity")]
+    Order,
+    #[sea_orm(has_many = "super::address::Entity")]
+    Address,
+}
+
+impl Related<super::order::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Order.def()
+    }
+}
+
+impl Related<super::address::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Address.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -3,7 +3,7 @@
 //! the mail throttle live in the database, so they hold across replicas.
 
 use crate::{
-    domain::accounts::{Email, Profile, parse_name, parse_phone},
+    domain::accounts::{Email, Profile, Role, parse_name, parse_phone},
     domain::error::AppError,
     server::{
         business_metrics::BUSINESS,
@@ -31,9 +31,6 @@ pub const LOCKOUT_WINDOW_MINUTES: i64 = 15;
 /// A coarse flood limit: failed attempts from one client address within the same window.
 pub const IP_FLOOD_ATTEMPTS: u64 = 100;
 
-pub const ROLE_CUSTOMER: &str = "customer";
-pub const ROLE_ADMIN: &str = "admin";
-
 /// Creates a customer account and mails it a link to confirm the address (the account works
 /// meanwhile). The password must pass the strength rules, which also know the person's name and
 /// email.
@@ -53,7 +50,7 @@ pub async fn register(
     }
     let password_hash = hasher.hash(password.to_owned()).await?;
     let txn = begin_write(db).await?;
-    let created = match new_user(&email, name, password_hash, ROLE_CUSTOMER).insert(&txn).await {
+    let created = match new_user(&email, name, password_hash, Role::Customer).insert(&txn).await {
         Ok(user) => user,
         // Two registrations racing for one email: the unique index decides.
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => return Err(taken()),
@@ -439,7 +436,7 @@ pub async fn ensure_admin(
     match user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await? {
         Some(existing) => Ok(user::ActiveModel {
             id: Unchanged(existing.id),
-            role: Set(ROLE_ADMIN.to_owned()),
+            role: Set(Role::Admin),
             password_hash: Set(password_hash),
             email_verified_at: Set(Some(existing.email_verified_at.unwrap_or_else(Utc::now))),
             updated_at: Set(Utc::now()),
@@ -448,7 +445,7 @@ pub async fn ensure_admin(
         .update(db)
         .await?),
         None => {
-            let mut admin = new_user(&email, name, password_hash, ROLE_ADMIN);
+            let mut admin = new_user(&email, name, password_hash, Role::Admin);
             // The operator named this address; there is nobody to confirm it to.
             admin.email_verified_at = Set(Some(Utc::now()));
             Ok(admin.insert(db).await?)
@@ -456,14 +453,14 @@ pub async fn ensure_admin(
     }
 }
 
-fn new_user(email: &Email, name: String, password_hash: String, role: &str) -> user::ActiveModel {
+fn new_user(email: &Email, name: String, password_hash: String, role: Role) -> user::ActiveModel {
     let now = Utc::now();
     user::ActiveModel {
         email: Set(email.as_str().to_owned()),
         name: Set(name),
         phone: Set(None),
         password_hash: Set(password_hash),
-        role: Set(role.to_owned()),
+        role: Set(role),
         email_verified_at: Set(None),
         deleted_at: Set(None),
         created_at: Set(now),

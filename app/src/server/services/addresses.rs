@@ -19,7 +19,7 @@ pub const MAX_ADDRESSES: u64 = 50;
 fn to_view(row: address::Model) -> Address {
     Address {
         id: row.id,
-        kind: AddressKind::parse(&row.kind).unwrap_or(AddressKind::Shipping),
+        kind: row.kind,
         full_name: row.full_name,
         line1: row.line1,
         line2: row.line2,
@@ -35,7 +35,7 @@ fn to_view(row: address::Model) -> Address {
 /// The columns an address form sets, stamped as updated now.
 fn fields(input: AddressInput) -> address::ActiveModel {
     address::ActiveModel {
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         full_name: Set(input.full_name),
         line1: Set(input.line1),
         line2: Set(input.line2),
@@ -83,7 +83,7 @@ async fn make_sole_default(
     address::Entity::update_many()
         .col_expr(address::Column::IsDefault, sea_orm::sea_query::Expr::value(false))
         .filter(address::Column::UserId.eq(user_id))
-        .filter(address::Column::Kind.eq(kind.as_str()))
+        .filter(address::Column::Kind.eq(kind))
         .filter(address::Column::Id.ne(id))
         .exec(db)
         .await?;
@@ -98,7 +98,7 @@ async fn make_sole_default(
 async fn has_default(db: &impl ConnectionTrait, user_id: i32, kind: AddressKind) -> Result<bool, AppError> {
     let defaults = address::Entity::find()
         .filter(address::Column::UserId.eq(user_id))
-        .filter(address::Column::Kind.eq(kind.as_str()))
+        .filter(address::Column::Kind.eq(kind))
         .filter(address::Column::IsDefault.eq(true))
         .count(db)
         .await?;
@@ -134,7 +134,7 @@ pub async fn create(db: &DatabaseConnection, user_id: i32, input: AddressInput) 
 pub async fn update(db: &DatabaseConnection, user_id: i32, id: i32, input: AddressInput) -> Result<Address, AppError> {
     let txn = super::begin_write(db).await?;
     let existing = owned(&txn, user_id, id).await?;
-    let old_kind = AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping);
+    let old_kind = existing.kind;
     let (kind, wants_default) = (input.kind, input.is_default);
     address::ActiveModel {
         id: Unchanged(id),
@@ -157,7 +157,7 @@ pub async fn update(db: &DatabaseConnection, user_id: i32, id: i32, input: Addre
 pub async fn set_default(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<Address, AppError> {
     let txn = super::begin_write(db).await?;
     let existing = owned(&txn, user_id, id).await?;
-    let kind = AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping);
+    let kind = existing.kind;
     make_sole_default(&txn, user_id, kind, id).await?;
     let saved = owned(&txn, user_id, id).await?;
     txn.commit().await?;
@@ -170,7 +170,7 @@ pub async fn delete(db: &DatabaseConnection, user_id: i32, id: i32) -> Result<()
     let existing = owned(&txn, user_id, id).await?;
     address::Entity::delete_by_id(id).exec(&txn).await?;
     if existing.is_default {
-        promote_newest(&txn, user_id, AddressKind::parse(&existing.kind).unwrap_or(AddressKind::Shipping)).await?;
+        promote_newest(&txn, user_id, existing.kind).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -182,7 +182,7 @@ async fn promote_newest(db: &impl ConnectionTrait, user_id: i32, kind: AddressKi
     }
     let newest = address::Entity::find()
         .filter(address::Column::UserId.eq(user_id))
-        .filter(address::Column::Kind.eq(kind.as_str()))
+        .filter(address::Column::Kind.eq(kind))
         .order_by_desc(address::Column::Id)
         .one(db)
         .await?;

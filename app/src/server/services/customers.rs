@@ -1,6 +1,7 @@
 //! The back office's read-only customer list.
 
 use crate::{
+    domain::accounts::Role,
     domain::admin::{ADMIN_PAGE_SIZE, AdminPage, CustomerRow},
     domain::error::AppError,
     server::entities::{order, user},
@@ -17,7 +18,7 @@ pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<Cust
     struct Row {
         name: String,
         email: String,
-        role: String,
+        role: Role,
         email_verified_at: Option<chrono::DateTime<Utc>>,
         deleted_at: Option<chrono::DateTime<Utc>>,
         created_at: chrono::DateTime<Utc>,
@@ -51,7 +52,7 @@ pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<Cust
         .map(|row| CustomerRow {
             name: row.name,
             email: row.email,
-            is_admin: row.role == "admin",
+            is_admin: row.role == Role::Admin,
             email_verified: row.email_verified_at.is_some(),
             deleted: row.deleted_at.is_some(),
             joined_at: row.created_at.to_rfc3339(),

@@ -8,8 +8,8 @@ use crate::{
     domain::admin::StockReason,
     domain::admin::{ADMIN_PAGE_SIZE, AdminOrderDetail, AdminOrderRow, AdminPage, parse_tracking_number},
     domain::commerce::{
-        AddressSnapshot, CardOutcome, OrderDetail, OrderLine, OrderStatus, OrderSummary, PaymentMethod, PricingRules,
-        StatusChange, Totals, check_test_card, order_number,
+        AddressSnapshot, CardOutcome, OrderDetail, OrderLine, OrderStatus, OrderSummary, PaymentMethod, PaymentStatus,
+        PricingRules, StatusChange, Totals, check_test_card, order_number,
     },
     domain::error::AppError,
     server::{
@@ -26,8 +26,8 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 
@@ -155,9 +155,9 @@ pub async fn place_order(
     let currency = cart_lines.first().map_or_else(|| CURRENCY.to_owned(), |(_, p)| p.currency.clone());
     let (status, payment_status, method, last4) = match (&request.payment, card) {
         (Payment::TestCard { .. }, Some((_, last4))) => {
-            (OrderStatus::Paid, "captured", PaymentMethod::TestCard, Some(last4))
+            (OrderStatus::Paid, PaymentStatus::Captured, PaymentMethod::TestCard, Some(last4))
         }
-        _ => (OrderStatus::Pending, "due", PaymentMethod::CashOnDelivery, None),
+        _ => (OrderStatus::Pending, PaymentStatus::Due, PaymentMethod::CashOnDelivery, None),
     };
     let shipping = snapshot(&request.shipping);
     let billing = request.billing.as_ref().map_or_else(|| shipping.clone(), snapshot);
@@ -169,9 +169,9 @@ pub async fn place_order(
         // Replaced by CS-<id> below, once the id exists; unique meanwhile because the key is.
         number: Set(format!("tmp-{}", &request.idempotency_key[..12])),
         user_id: Set(customer.id),
-        status: Set(status.as_str().to_owned()),
-        payment_status: Set(payment_status.to_owned()),
-        payment_method: Set(method.as_str().to_owned()),
+        status: Set(status),
+        payment_status: Set(payment_status),
+        payment_method: Set(method),
         card_last4: Set(last4),
         shipping_address: Set(to_json(&shipping)?),
         billing_address: Set(to_json(&billing)?),
@@ -255,7 +255,7 @@ async fn record_status(
 ) -> Result<(), AppError> {
     order_status_history::ActiveModel {
         order_id: Set(order_id),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         note: Set(note.to_owned()),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -265,15 +265,10 @@ async fn record_status(
     Ok(())
 }
 
-fn status_of(row: &order::Model) -> Result<OrderStatus, AppError> {
-    OrderStatus::parse(&row.status)
-        .ok_or_else(|| AppError::internal("order status", format!("unknown status {:?}", row.status)))
-}
-
 fn summary(row: &order::Model) -> Result<OrderSummary, AppError> {
     Ok(OrderSummary {
         number: row.number.clone(),
-        status: status_of(row)?,
+        status: row.status,
         total_cents: row.total_cents,
         currency: row.currency.clone(),
         placed_at: row.created_at.to_rfc3339(),
@@ -324,8 +319,8 @@ pub async fn detail(db: &impl ConnectionTrait, viewer: Viewer, number: &str) -> 
     };
     Ok(OrderDetail {
         summary: summary(&row)?,
-        payment_method: PaymentMethod::parse(&row.payment_method).unwrap_or(PaymentMethod::CashOnDelivery),
-        payment_status: row.payment_status.clone(),
+        payment_method: row.payment_method,
+        payment_status: row.payment_status,
         card_last4: row.card_last4.clone(),
         lines: items
             .into_iter()
@@ -348,13 +343,7 @@ pub async fn detail(db: &impl ConnectionTrait, viewer: Viewer, number: &str) -> 
         billing_address: address(&row.billing_address)?,
         timeline: history
             .into_iter()
-            .filter_map(|change| {
-                Some(StatusChange {
-                    status: OrderStatus::parse(&change.status)?,
-                    note: change.note,
-                    at: change.created_at.to_rfc3339(),
-                })
-            })
+            .map(|change| StatusChange { status: change.status, note: change.note, at: change.created_at.to_rfc3339() })
             .collect(),
         tracking_number: row.tracking_number.clone(),
     })
@@ -365,7 +354,7 @@ pub async fn detail(db: &impl ConnectionTrait, viewer: Viewer, number: &str) -> 
 pub async fn cancel(db: &DatabaseConnection, viewer: Viewer, number: &str) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let row = find_visible(&txn, viewer, number).await?;
-    let status = status_of(&row)?;
+    let status = row.status;
     if !status.customer_can_cancel() {
         return Err(AppError::conflict(format!("An order that is {} can no longer be cancelled.", status.as_str())));
     }
@@ -385,14 +374,11 @@ async fn cancel_and_restock(
     note: &str,
 ) -> Result<(), AppError> {
     let changed = order::Entity::update_many()
-        .col_expr(order::Column::Status, Expr::value(OrderStatus::Cancelled.as_str()))
-        .col_expr(
-            order::Column::PaymentStatus,
-            Expr::value(if row.payment_status == "captured" { "refunded" } else { "void" }),
-        )
+        .col_expr(order::Column::Status, Expr::value(OrderStatus::Cancelled))
+        .col_expr(order::Column::PaymentStatus, Expr::value(row.payment_status.after_cancellation()))
         .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(order::Column::Id.eq(row.id))
-        .filter(order::Column::Status.eq(status.as_str()))
+        .filter(order::Column::Status.eq(status))
         .exec(txn)
         .await?;
     if changed.rows_affected == 0 {
@@ -435,7 +421,7 @@ pub async fn admin_list(
     struct Row {
         number: String,
         email: String,
-        status: String,
+        status: OrderStatus,
         total_cents: i64,
         currency: String,
         created_at: chrono::DateTime<Utc>,
@@ -443,7 +429,7 @@ pub async fn admin_list(
     }
     let mut select = order::Entity::find();
     if let Some(status) = status {
-        select = select.filter(order::Column::Status.eq(status.as_str()));
+        select = select.filter(order::Column::Status.eq(status));
     }
     let total = select.clone().count(db).await?;
     let item_count = Query::select()
@@ -464,10 +450,7 @@ pub async fn admin_list(
         ])
         .column_as(user::Column::Email, "email")
         .expr_as(Expr::SubQuery(None, Box::new(item_count.into())), "item_count")
-        .join(
-            JoinType::InnerJoin,
-            order::Entity::belongs_to(user::Entity).from(order::Column::UserId).to(user::Column::Id).into(),
-        )
+        .inner_join(user::Entity)
         .order_by_desc(order::Column::Id)
         .offset(u64::from(page.saturating_sub(1)) * ADMIN_PAGE_SIZE)
         .limit(ADMIN_PAGE_SIZE)
@@ -476,18 +459,15 @@ pub async fn admin_list(
         .await?;
     let items = rows
         .into_iter()
-        .map(|row| {
-            Ok(AdminOrderRow {
-                status: OrderStatus::parse(&row.status)
-                    .ok_or_else(|| AppError::internal("order status", format!("unknown status {:?}", row.status)))?,
-                number: row.number,
-                customer_email: row.email,
-                item_count: row.item_count.unwrap_or(0),
-                total: Money::new(row.total_cents, row.currency),
-                placed_at: row.created_at.to_rfc3339(),
-            })
+        .map(|row| AdminOrderRow {
+            status: row.status,
+            number: row.number,
+            customer_email: row.email,
+            item_count: row.item_count.unwrap_or(0),
+            total: Money::new(row.total_cents, row.currency),
+            placed_at: row.created_at.to_rfc3339(),
         })
-        .collect::<Result<_, AppError>>()?;
+        .collect();
     Ok(AdminPage { items, total, page })
 }
 
@@ -523,7 +503,7 @@ pub async fn transition(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("That order"))?;
-    let status = status_of(&row)?;
+    let status = row.status;
     if !status.can_become(target) {
         return Err(AppError::conflict(format!(
             "An order that is {} cannot be marked {}.",
@@ -535,19 +515,17 @@ pub async fn transition(
         cancel_and_restock(&txn, &row, status, admin_id, "Cancelled by the shop; stock returned").await?;
     } else {
         let mut update = order::Entity::update_many()
-            .col_expr(order::Column::Status, Expr::value(target.as_str()))
+            .col_expr(order::Column::Status, Expr::value(target))
             .col_expr(order::Column::UpdatedAt, Expr::value(Utc::now()));
         if let Some(tracking) = &tracking {
             update = update.col_expr(order::Column::TrackingNumber, Expr::value(tracking.clone()));
         }
-        if target == OrderStatus::Paid || (target == OrderStatus::Delivered && row.payment_status == "due") {
-            update = update.col_expr(order::Column::PaymentStatus, Expr::value("captured"));
+        if target == OrderStatus::Paid || (target == OrderStatus::Delivered && row.payment_status == PaymentStatus::Due)
+        {
+            update = update.col_expr(order::Column::PaymentStatus, Expr::value(PaymentStatus::Captured));
         }
-        let changed = update
-            .filter(order::Column::Id.eq(row.id))
-            .filter(order::Column::Status.eq(status.as_str()))
-            .exec(&txn)
-            .await?;
+        let changed =
+            update.filter(order::Column::Id.eq(row.id)).filter(order::Column::Status.eq(status)).exec(&txn).await?;
         if changed.rows_affected == 0 {
             return Err(AppError::conflict("This order changed meanwhile. Reload the page."));
         }

@@ -12,7 +12,7 @@
 //! up, then the token is erased; the token table keeps only its hash. Nothing here logs a token.
 
 use crate::{
-    domain::commerce::OrderDetail,
+    domain::commerce::{OrderDetail, PaymentStatus},
     domain::error::AppError,
     domain::model::Money,
     domain::shop::SHOP_NAME,
@@ -330,8 +330,8 @@ pub fn shipped_letter(order: &OrderDetail, brand: &Branding) -> Letter {
 pub fn cancelled_letter(order: &OrderDetail, brand: &Branding) -> Letter {
     let number = &order.summary.number;
     let money = Money::format(order.totals.total_cents, &order.summary.currency);
-    let payment = match order.payment_status.as_str() {
-        "refunded" => format!("The {money} you paid will be refunded to your card."),
+    let payment = match order.payment_status {
+        PaymentStatus::Refunded => format!("The {money} you paid will be refunded to your card."),
         _ => "Nothing was charged.".to_owned(),
     };
     Letter {

@@ -2,7 +2,7 @@
 //! deleting the account (personal data erased, orders kept for the books without it).
 
 use crate::{
-    domain::accounts::{Address, Device},
+    domain::accounts::{Address, Device, Role},
     domain::commerce::{AddressSnapshot, OrderDetail},
     domain::error::AppError,
     server::{
@@ -12,7 +12,7 @@ use crate::{
         },
         password::PasswordHasher,
         services::{
-            accounts::{ROLE_ADMIN, find_user, require_current_password},
+            accounts::{find_user, require_current_password},
             activity, addresses, begin_write,
             orders::{self, Viewer},
         },
@@ -135,7 +135,7 @@ pub async fn delete_account(
         return Err(AppError::validation("confirm", "Tick the box to confirm that you want your account deleted."));
     }
     require_current_password(hasher, &user, current_password).await?;
-    if user.role == ROLE_ADMIN {
+    if user.role == Role::Admin {
         return Err(AppError::validation(
             "confirm",
             "An administrator account cannot delete itself; another administrator must remove its rights first.",

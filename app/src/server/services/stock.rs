@@ -13,8 +13,8 @@ use crate::{
 };
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -84,7 +84,7 @@ async fn record(
                 .column(product::Column::Id)
                 .expr(Expr::val(change))
                 .column(product::Column::Stock)
-                .expr(Expr::val(reason.as_str()))
+                .expr(Expr::val(reason))
                 .expr(Expr::val(cause.note.chars().take(200).collect::<String>()))
                 .expr(Expr::val(cause.order_id))
                 .expr(Expr::val(cause.user_id))
@@ -158,14 +158,10 @@ pub async fn adjust(
 struct MovementRow {
     quantity_change: i32,
     stock_after: i32,
-    reason: String,
+    reason: StockReason,
     note: String,
     order_number: Option<String>,
     created_at: chrono::DateTime<Utc>,
-}
-
-fn order_of_movement() -> RelationDef {
-    stock_movement::Entity::belongs_to(order::Entity).from(stock_movement::Column::OrderId).to(order::Column::Id).into()
 }
 
 /// A product's newest movements, with the order number where an order caused them.
@@ -184,7 +180,7 @@ pub async fn ledger(
             stock_movement::Column::CreatedAt,
         ])
         .column_as(order::Column::Number, "order_number")
-        .join(JoinType::LeftJoin, order_of_movement())
+        .left_join(order::Entity)
         .filter(stock_movement::Column::ProductId.eq(product_id))
         .order_by_desc(stock_movement::Column::Id)
         .limit(limit)
@@ -196,7 +192,7 @@ pub async fn ledger(
         .map(|row| StockMovementView {
             quantity_change: row.quantity_change,
             stock_after: row.stock_after,
-            reason: StockReason::parse(&row.reason).unwrap_or(StockReason::Correction),
+            reason: row.reason,
             note: row.note,
             order_number: row.order_number,
             at: row.created_at.to_rfc3339(),
