@@ -82,6 +82,14 @@ impl<'ast> Visit<'ast> for Messages {
 
     fn visit_expr_struct(&mut self, expr: &'ast syn::ExprStruct) {
         let name = expr.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if name == "NotFound" {
+            for field in &expr.fields {
+                let is_subject = matches!(&field.member, syn::Member::Named(ident) if ident == "what");
+                if let (true, Some(text)) = (is_subject, message_text(&field.expr)) {
+                    self.check_noun(&text);
+                }
+            }
+        }
         if MESSAGE_STRUCTS.contains(&name.as_str()) {
             for field in &expr.fields {
                 let is_message = matches!(&field.member, syn::Member::Named(ident) if ident == "message");

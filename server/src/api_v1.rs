@@ -8,7 +8,7 @@ use crate::sessions::client_ip;
 use app::{
     domain::error::AppError,
     domain::listing::{CategoryLink, ListingQuery, PAGE_SIZE},
-    domain::model::{Money, ProductCard},
+    domain::model::{Money, ProductCard, Slug},
     server::{hashing::fnv1a_64, services::catalog},
 };
 use axum::{
@@ -381,11 +381,7 @@ async fn get_product(
     Path(slug): Path<String>,
 ) -> Result<Response, ApiProblem> {
     const MISSING: &str = "No product has that slug.";
-    // Only slug-shaped text reaches the database (no NUL bytes or 10 kB keys).
-    let slug_shaped = !slug.is_empty()
-        && slug.len() <= 200
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !slug_shaped {
+    if Slug::parse(&slug).is_none() {
         return Err(ApiProblem::not_found(MISSING));
     }
     let detail = catalog::product_detail(&state.db, &slug).await.map_err(ApiProblem::unless_missing(MISSING))?;

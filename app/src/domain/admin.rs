@@ -5,7 +5,7 @@ use crate::domain::shop::CURRENCY;
 use crate::{
     domain::commerce::{OrderDetail, OrderStatus},
     domain::error::{AppError, FieldError},
-    domain::model::{Money, slugify},
+    domain::model::{Money, Slug, slugify},
 };
 #[cfg(feature = "ssr")]
 use sea_orm::sea_query::StringLen;
@@ -196,8 +196,8 @@ impl ProductDraft {
             fail("slug", format!("Use lowercase letters, digits and single hyphens, for example \"{slug}\"."));
         } else if slug.is_empty() && !name.is_empty() {
             fail("slug", "Enter a slug: the name has no letters or digits to make one from.".into());
-        } else if slug.len() > 120 {
-            fail("slug", "Slugs are limited to 120 characters.".into());
+        } else if slug.len() > Slug::MAX_LEN {
+            fail("slug", format!("Slugs are limited to {} characters.", Slug::MAX_LEN));
         }
 
         let sku = form.sku.trim().to_ascii_uppercase();

@@ -1,7 +1,10 @@
 //! The product listing's URL contract (`/products?category=&q=&sort=&page=`), its validation, and
 //! the pure rules behind search terms and pagination. Shared by server and browser.
 
-use crate::{domain::error::AppError, domain::model::ProductCard};
+use crate::{
+    domain::error::AppError,
+    domain::model::{ProductCard, Slug},
+};
 use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: u64 = 24;
@@ -98,10 +101,8 @@ impl ListingQuery {
             },
         };
         let category = present(category);
-        if let Some(slug) = &category
-            && (slug.len() > 80 || !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
-        {
-            return Err(AppError::NotFound { what: "category".into() });
+        if category.as_deref().is_some_and(|slug| Slug::parse(slug).is_none()) {
+            return Err(AppError::not_found("That category"));
         }
         Ok(Self { category, q, sort, page })
     }

@@ -126,6 +126,33 @@ pub mod home {
     }
 }
 
+/// A slug that arrived in a URL or a form and has the shape the shop gives slugs (`slugify`):
+/// lowercase ASCII letters, digits and hyphens, 1 to [`Slug::MAX_LEN`] characters. The one check
+/// every slug passes before it reaches a query, so no NUL byte or 10 kB key gets that far.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Slug(String);
+
+impl Slug {
+    pub const MAX_LEN: usize = 120;
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        let shaped = !raw.is_empty()
+            && raw.len() <= Self::MAX_LEN
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        shaped.then(|| Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A URL slug: lowercase ASCII letters and digits separated by single hyphens.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
@@ -187,6 +214,16 @@ mod tests {
     }
 
     #[test]
+    fn only_slug_shaped_text_parses_as_a_slug() {
+        assert_eq!(Slug::parse("aurora-wireless-2").map(|s| s.to_string()).as_deref(), Some("aurora-wireless-2"));
+        assert!(Slug::parse(&"a".repeat(Slug::MAX_LEN)).is_some());
+        for bad in ["", "Aurora", "../etc", "a b", "a\0b", "é"] {
+            assert!(Slug::parse(bad).is_none(), "{bad:?}");
+        }
+        assert!(Slug::parse(&"a".repeat(Slug::MAX_LEN + 1)).is_none());
+    }
+
+    #[test]
     fn slugs_are_lowercase_words_joined_by_hyphens() {
         assert_eq!(slugify("Aurora Wireless Headphones"), "aurora-wireless-headphones");
         assert_eq!(slugify("  USB-C  Hub (7-in-1) "), "usb-c-hub-7-in-1");
@@ -214,6 +251,7 @@ mod tests {
             let slug = slugify(&text);
             prop_assert!(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
             prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"));
+            prop_assert_eq!(Slug::parse(&slug).is_some(), !slug.is_empty(), "what slugify makes is a Slug");
         }
     }
 }

@@ -69,7 +69,7 @@ pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
         services::catalog,
         state::{catalog_cache, db},
     };
-    if slug.len() > 160 {
+    if crate::domain::model::Slug::parse(&slug).is_none() {
         return Err(AppError::not_found("That product"));
     }
     let load = async { catalog::product_detail(&db()?, &slug).await };
