@@ -5,7 +5,7 @@ use crate::domain::shop::CURRENCY;
 use crate::{
     domain::commerce::{OrderDetail, OrderStatus},
     domain::error::{AppError, FieldError},
-    domain::model::{Money, Slug, slugify},
+    domain::model::{Money, PageNumber, Slug, slugify},
 };
 #[cfg(feature = "ssr")]
 use sea_orm::sea_query::StringLen;
@@ -22,9 +22,9 @@ pub const MAX_DESCRIPTION_CHARS: usize = 5_000;
 pub const MAX_IMAGE_MB: usize = 2;
 pub const MAX_IMAGE_BYTES: usize = MAX_IMAGE_MB * 1024 * 1024;
 
-/// A 1-based page number from a URL parameter: missing or malformed means the first page.
-pub fn page_from_query(raw: Option<&str>) -> u32 {
-    raw.and_then(|raw| raw.trim().parse::<u32>().ok()).filter(|page| *page >= 1).unwrap_or(1).min(MAX_ADMIN_PAGE)
+/// An admin table's page from its server function's argument (lenient: see `PageNumber`).
+pub fn admin_page(raw: Option<u32>) -> PageNumber {
+    PageNumber::lenient(raw, MAX_ADMIN_PAGE)
 }
 
 /// How many pages `total` rows fill (at least one, so "page 1 of 1" reads right when empty).
@@ -530,11 +530,12 @@ mod tests {
 
     #[test]
     fn page_numbers_fall_back_to_the_first_page() {
-        assert_eq!(page_from_query(None), 1);
-        assert_eq!(page_from_query(Some("0")), 1);
-        assert_eq!(page_from_query(Some("-3")), 1);
-        assert_eq!(page_from_query(Some("4")), 4);
-        assert_eq!(page_from_query(Some("99999999")), MAX_ADMIN_PAGE);
+        let page = |raw| PageNumber::from_query(raw, MAX_ADMIN_PAGE).get();
+        assert_eq!(page(None), 1);
+        assert_eq!(page(Some("0")), 1);
+        assert_eq!(page(Some("-3")), 1);
+        assert_eq!(page(Some("4")), 4);
+        assert_eq!(page(Some("99999999")), MAX_ADMIN_PAGE);
         assert_eq!((page_count(0), page_count(20), page_count(21)), (1, 1, 2));
     }
 

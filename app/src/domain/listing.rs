@@ -3,7 +3,7 @@
 
 use crate::{
     domain::error::AppError,
-    domain::model::{ProductCard, Slug},
+    domain::model::{PageNumber, ProductCard, Slug},
 };
 use serde::{Deserialize, Serialize};
 
@@ -89,17 +89,10 @@ impl ListingQuery {
             })?),
         };
         let page = match present(page) {
-            None => 1,
-            Some(raw) => match raw.parse::<u32>() {
-                Ok(page @ 1..=MAX_PAGE) => page,
-                _ => {
-                    return Err(AppError::validation(
-                        "page",
-                        format!("Page must be a whole number from 1 to {MAX_PAGE}."),
-                    ));
-                }
-            },
-        };
+            None => PageNumber::FIRST,
+            Some(raw) => PageNumber::strict(&raw, MAX_PAGE, "page")?,
+        }
+        .get();
         let category = present(category);
         if category.as_deref().is_some_and(|slug| Slug::parse(slug).is_none()) {
             return Err(AppError::not_found("That category"));
@@ -121,7 +114,7 @@ impl ListingQuery {
     }
 
     pub fn offset(&self) -> u64 {
-        u64::from(self.page.saturating_sub(1)) * PAGE_SIZE
+        PageNumber::lenient(Some(self.page), MAX_PAGE).offset(PAGE_SIZE)
     }
 
     /// The canonical URL of this listing with a different page; page 1 has no parameter.

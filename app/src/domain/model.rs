@@ -126,6 +126,44 @@ pub mod home {
     }
 }
 
+/// A 1-based page of a list, never past a list's deepest page (a bound on how much one request
+/// can make the database skip). The one place that turns a page into the rows to skip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PageNumber(u32);
+
+impl PageNumber {
+    pub const FIRST: Self = Self(1);
+
+    /// From the shop's own links: missing or 0 is the first page, past `deepest` the last.
+    pub fn lenient(raw: Option<u32>, deepest: u32) -> Self {
+        Self(raw.unwrap_or(1).clamp(1, deepest.max(1)))
+    }
+
+    /// From a URL's query text, as leniently: anything malformed is the first page.
+    pub fn from_query(raw: Option<&str>, deepest: u32) -> Self {
+        Self::lenient(raw.and_then(|raw| raw.trim().parse().ok()), deepest)
+    }
+
+    /// From what a visitor typed, strictly: anything but a whole number from 1 to `deepest` is a
+    /// 422 on `field`.
+    pub fn strict(raw: &str, deepest: u32, field: &str) -> Result<Self, AppError> {
+        match raw.trim().parse::<u32>() {
+            Ok(page) if (1..=deepest).contains(&page) => Ok(Self(page)),
+            _ => Err(AppError::validation(field, format!("Page must be a whole number from 1 to {deepest}."))),
+        }
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+
+    /// The rows before this page when each page holds `page_size`.
+    pub fn offset(self, page_size: u64) -> u64 {
+        u64::from(self.0 - 1) * page_size
+    }
+}
+
 /// A slug that arrived in a URL or a form and has the shape the shop gives slugs (`slugify`):
 /// lowercase ASCII letters, digits and hyphens, 1 to [`Slug::MAX_LEN`] characters. The one check
 /// every slug passes before it reaches a query, so no NUL byte or 10 kB key gets that far.
@@ -211,6 +249,19 @@ mod tests {
         assert_eq!(home::shown_from_query(Some("24")), 24);
         assert_eq!(home::shown_from_query(Some("13")), 24);
         assert_eq!(home::shown_from_query(Some("100000")), 48);
+    }
+
+    #[test]
+    fn a_page_number_stays_between_the_first_and_the_deepest_page() {
+        assert_eq!(PageNumber::lenient(None, 50), PageNumber::FIRST);
+        assert_eq!(PageNumber::lenient(Some(0), 50).get(), 1);
+        assert_eq!(PageNumber::lenient(Some(51), 50).get(), 50);
+        assert_eq!(PageNumber::from_query(Some(" 7 "), 50).offset(20), 120);
+        assert_eq!(PageNumber::from_query(Some("seven"), 50), PageNumber::FIRST);
+        assert_eq!(PageNumber::strict("50", 50, "page").map(PageNumber::get), Ok(50));
+        for bad in ["0", "51", "-1", "2.5", ""] {
+            assert_eq!(PageNumber::strict(bad, 50, "page").unwrap_err().status(), 422, "{bad:?}");
+        }
     }
 
     #[test]

@@ -16,12 +16,12 @@ use crate::{
     },
     domain::admin::{
         AdminOrderDetail, AdminOrderRow, AdminPage as Page, AdminProductRow, CategoryChoice, CustomerRow,
-        ProductEditor, StockReason, page_count, page_from_query, transition_label,
+        MAX_ADMIN_PAGE, ProductEditor, StockReason, page_count, transition_label,
     },
     domain::commerce::OrderStatus,
     domain::error::AppError,
     domain::listing::encode_query_value,
-    domain::model::Money,
+    domain::model::{Money, PageNumber},
     server_fns::admin::{
         AdjustStock, AdvanceOrder, ArchiveProduct, SaveProduct, active_users, admin_categories, admin_customers,
         admin_order, admin_orders, admin_product, admin_products,
@@ -69,21 +69,23 @@ fn Pager(param: &'static str, label: &'static str, page: u32, total: u64) -> imp
     }
 }
 
+/// A table's page from its query parameter (lenient: a bad value shows the first page).
+fn page_param(raw: Option<String>) -> u32 {
+    PageNumber::from_query(raw.as_deref(), MAX_ADMIN_PAGE).get()
+}
+
 /// `/admin`: the overview with every table.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.with(|q| q.get(key)).filter(|v| !v.trim().is_empty());
-    let products = Resource::new(
-        move || (param("q"), page_from_query(param("page").as_deref())),
-        |(q, page)| admin_products(q, Some(page)),
-    );
+    let products =
+        Resource::new(move || (param("q"), page_param(param("page"))), |(q, page)| admin_products(q, Some(page)));
     let orders = Resource::new(
-        move || (param("status"), page_from_query(param("orders_page").as_deref())),
+        move || (param("status"), page_param(param("orders_page"))),
         |(status, page)| admin_orders(status, Some(page)),
     );
-    let customers =
-        Resource::new(move || page_from_query(param("customers_page").as_deref()), |page| admin_customers(Some(page)));
+    let customers = Resource::new(move || page_param(param("customers_page")), |page| admin_customers(Some(page)));
     let active = Resource::new(|| (), |_| active_users(ACTIVE_WINDOW_MINUTES));
     view! {
         <Title text="Admin" />

@@ -45,7 +45,7 @@ pub async fn admin_products(
 ) -> Result<crate::domain::admin::AdminPage<crate::domain::admin::AdminProductRow>, AppError> {
     use crate::server::{auth::require_admin, services::admin_catalog, state::db};
     require_admin()?;
-    admin_catalog::list(&db()?, q.as_deref(), page.unwrap_or(1).clamp(1, crate::domain::admin::MAX_ADMIN_PAGE)).await
+    admin_catalog::list(&db()?, q.as_deref(), crate::domain::admin::admin_page(page)).await
 }
 
 #[server(endpoint = "admin_categories")]
@@ -146,7 +146,7 @@ pub async fn admin_orders(
         None => None,
         Some(raw) => Some(OrderStatus::parse(raw).ok_or_else(|| AppError::validation("status", "Unknown status."))?),
     };
-    orders::admin_list(&db()?, status, page.unwrap_or(1).clamp(1, crate::domain::admin::MAX_ADMIN_PAGE)).await
+    orders::admin_list(&db()?, status, crate::domain::admin::admin_page(page)).await
 }
 
 #[server(endpoint = "admin_order")]
@@ -175,5 +175,5 @@ pub async fn admin_customers(
 ) -> Result<crate::domain::admin::AdminPage<crate::domain::admin::CustomerRow>, AppError> {
     use crate::server::{auth::require_admin, services::customers, state::db};
     require_admin()?;
-    customers::list(&db()?, page.unwrap_or(1).clamp(1, crate::domain::admin::MAX_ADMIN_PAGE)).await
+    customers::list(&db()?, crate::domain::admin::admin_page(page)).await
 }

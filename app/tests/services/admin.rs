@@ -5,6 +5,7 @@ use app::{
     domain::commerce::{OrderStatus, PricingRules},
     domain::error::AppError,
     domain::listing::ListingQuery,
+    domain::model::PageNumber,
     server::{
         entities::product,
         services::{
@@ -128,19 +129,19 @@ db_test!(archiving_takes_a_product_out_of_the_shop_but_keeps_it_on_orders, |t| a
     assert!(product::Entity::find_by_id(item.id).one(&t.db).await.unwrap().is_some(), "never deleted");
     let order = orders::detail(&t.db, Viewer { user_id: ada.id, is_admin: false }, &number).await.unwrap();
     assert_eq!(order.lines[0].product_id, item.id);
-    let listed = admin_catalog::list(&t.db, Some("aurora"), 1).await.unwrap();
+    let listed = admin_catalog::list(&t.db, Some("aurora"), PageNumber::FIRST).await.unwrap();
     assert!(listed.items.iter().any(|row| row.id == item.id && row.archived && !row.active));
 });
 
 db_test!(the_admin_search_matches_name_sku_or_slug_and_treats_wildcards_as_text, |t| async move {
     let id = create_lamp(&t.db).await;
     for text in ["lumen", "LUM-LAMP", "desk-lamp"] {
-        let found = admin_catalog::list(&t.db, Some(text), 1).await.unwrap();
+        let found = admin_catalog::list(&t.db, Some(text), PageNumber::FIRST).await.unwrap();
         assert!(found.items.iter().any(|row| row.id == id), "{text}");
     }
-    assert_eq!(admin_catalog::list(&t.db, Some("%"), 1).await.unwrap().total, 0);
-    assert_eq!(admin_catalog::list(&t.db, Some("_"), 1).await.unwrap().total, 0);
-    let all = admin_catalog::list(&t.db, None, 1).await.unwrap();
+    assert_eq!(admin_catalog::list(&t.db, Some("%"), PageNumber::FIRST).await.unwrap().total, 0);
+    assert_eq!(admin_catalog::list(&t.db, Some("_"), PageNumber::FIRST).await.unwrap().total, 0);
+    let all = admin_catalog::list(&t.db, None, PageNumber::FIRST).await.unwrap();
     assert_eq!(all.items.len(), 20);
     assert!(all.total > 60);
 });
@@ -170,10 +171,10 @@ db_test!(an_order_moves_from_paid_to_delivered_one_step_at_a_time_with_history, 
     assert!(detail.order.timeline[2].note.contains("1Z999AA10123456784"));
     assert!(detail.next_statuses().is_empty());
 
-    let delivered = orders::admin_list(&t.db, Some(OrderStatus::Delivered), 1).await.unwrap();
+    let delivered = orders::admin_list(&t.db, Some(OrderStatus::Delivered), PageNumber::FIRST).await.unwrap();
     assert_eq!(delivered.items.iter().map(|o| o.number.as_str()).collect::<Vec<_>>(), [number.as_str()]);
     assert_eq!(delivered.items[0].item_count, 2);
-    assert_eq!(orders::admin_list(&t.db, Some(OrderStatus::Paid), 1).await.unwrap().total, 0);
+    assert_eq!(orders::admin_list(&t.db, Some(OrderStatus::Paid), PageNumber::FIRST).await.unwrap().total, 0);
 });
 
 db_test!(a_cancel_by_the_shop_restocks_through_the_ledger_once_and_marks_the_product_changed, |t| async move {
@@ -209,7 +210,7 @@ db_test!(the_customer_list_counts_each_customers_orders, |t| async move {
         cart::add(&t.db, &CartOwner::User(ada.id), item.id, 1).await.unwrap();
         orders::place_order(&t.db, &ada, request(&new_key(), Payment::CashOnDelivery), &RULES).await.unwrap();
     }
-    let list = customers::list(&t.db, 1).await.unwrap();
+    let list = customers::list(&t.db, PageNumber::FIRST).await.unwrap();
     let counts: Vec<_> = list.items.iter().map(|c| (c.email.as_str(), c.order_count)).collect();
     assert_eq!(counts, [("bob@example.com", 0), ("ada@example.com", 2)]);
     assert_eq!(list.total, 2);

@@ -9,7 +9,7 @@ use crate::{
         price_field,
     },
     domain::error::{AppError, FieldError},
-    domain::model::Money,
+    domain::model::{Money, PageNumber},
     server::{
         entities::{category, order_item, product},
         services::{begin_write, stock},
@@ -60,7 +60,7 @@ fn contains_pattern(text: &str) -> String {
 pub async fn list(
     db: &impl ConnectionTrait,
     search: Option<&str>,
-    page: u32,
+    page: PageNumber,
 ) -> Result<AdminPage<AdminProductRow>, AppError> {
     let mut select = product::Entity::find().inner_join(category::Entity);
     if let Some(text) = search.map(str::trim).filter(|text| !text.is_empty()) {
@@ -93,7 +93,7 @@ pub async fn list(
         .column_as(category::Column::Name, "category_name")
         .order_by_desc(product::Column::CreatedAt)
         .order_by_desc(product::Column::Id)
-        .offset(u64::from(page.saturating_sub(1)) * ADMIN_PAGE_SIZE)
+        .offset(page.offset(ADMIN_PAGE_SIZE))
         .limit(ADMIN_PAGE_SIZE)
         .into_model::<RowData>()
         .all(db)
@@ -112,7 +112,7 @@ pub async fn list(
             archived: row.archived_at.is_some(),
         })
         .collect();
-    Ok(AdminPage { items, total, page })
+    Ok(AdminPage { items, total, page: page.get() })
 }
 
 pub async fn category_choices(db: &impl ConnectionTrait) -> Result<Vec<CategoryChoice>, AppError> {

@@ -4,6 +4,7 @@ use crate::{
     domain::accounts::Role,
     domain::admin::{ADMIN_PAGE_SIZE, AdminPage, CustomerRow},
     domain::error::AppError,
+    domain::model::PageNumber,
     server::entities::{order, user},
 };
 use chrono::Utc;
@@ -13,7 +14,7 @@ use sea_orm::{
 };
 
 /// Everyone with an account, newest first, with how many orders each has placed.
-pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<CustomerRow>, AppError> {
+pub async fn list(db: &impl ConnectionTrait, page: PageNumber) -> Result<AdminPage<CustomerRow>, AppError> {
     #[derive(Debug, FromQueryResult)]
     struct Row {
         name: String,
@@ -42,7 +43,7 @@ pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<Cust
         ])
         .expr_as(Expr::SubQuery(None, Box::new(order_count.into())), "order_count")
         .order_by_desc(user::Column::Id)
-        .offset(u64::from(page.saturating_sub(1)) * ADMIN_PAGE_SIZE)
+        .offset(page.offset(ADMIN_PAGE_SIZE))
         .limit(ADMIN_PAGE_SIZE)
         .into_model::<Row>()
         .all(db)
@@ -59,5 +60,5 @@ pub async fn list(db: &impl ConnectionTrait, page: u32) -> Result<AdminPage<Cust
             order_count: row.order_count,
         })
         .collect();
-    Ok(AdminPage { items, total, page })
+    Ok(AdminPage { items, total, page: page.get() })
 }

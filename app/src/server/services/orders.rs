@@ -1,7 +1,7 @@
 //! Placing, reading and cancelling orders. Placing is one database transaction: stock is taken
 //! with conditional decrements (never read-then-write), so concurrent checkouts cannot oversell.
 
-use crate::domain::model::Money;
+use crate::domain::model::{Money, PageNumber};
 use crate::domain::shop::CURRENCY;
 use crate::{
     domain::accounts::AddressInput,
@@ -415,7 +415,7 @@ async fn tell_customer(txn: &impl ConnectionTrait, row: &order::Model, kind: Mai
 pub async fn admin_list(
     db: &impl ConnectionTrait,
     status: Option<OrderStatus>,
-    page: u32,
+    page: PageNumber,
 ) -> Result<AdminPage<AdminOrderRow>, AppError> {
     #[derive(Debug, FromQueryResult)]
     struct Row {
@@ -452,7 +452,7 @@ pub async fn admin_list(
         .expr_as(Expr::SubQuery(None, Box::new(item_count.into())), "item_count")
         .inner_join(user::Entity)
         .order_by_desc(order::Column::Id)
-        .offset(u64::from(page.saturating_sub(1)) * ADMIN_PAGE_SIZE)
+        .offset(page.offset(ADMIN_PAGE_SIZE))
         .limit(ADMIN_PAGE_SIZE)
         .into_model::<Row>()
         .all(db)
@@ -468,7 +468,7 @@ pub async fn admin_list(
             placed_at: row.created_at.to_rfc3339(),
         })
         .collect();
-    Ok(AdminPage { items, total, page })
+    Ok(AdminPage { items, total, page: page.get() })
 }
 
 /// One order as the back office sees it: the customer's view plus who the customer is.
