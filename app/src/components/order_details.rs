@@ -1,6 +1,6 @@
 //! Pieces of an order that the customer's order page and the back office both show.
 
-use crate::domain::commerce::{AddressSnapshot, StatusChange};
+use crate::domain::{accounts::PostalAddress, commerce::StatusChange};
 use leptos::prelude::*;
 
 /// `2026-11-23T14:05:09.123+00:00` → `2026-11-23 14:05 UTC` (stored times are UTC).
@@ -31,7 +31,7 @@ pub fn StatusTimeline(timeline: Vec<StatusChange>) -> impl IntoView {
 }
 
 #[component]
-pub fn AddressBlock(title: &'static str, address: AddressSnapshot) -> impl IntoView {
+pub fn AddressBlock(title: &'static str, address: PostalAddress) -> impl IntoView {
     view! {
         <section class="order__address">
             <h2>{title}</h2>

@@ -141,10 +141,10 @@ pub struct AddressForm {
     pub is_default: Option<String>,
 }
 
-/// A validated address.
+/// Who and where, the same eight fields wherever an address is kept: the address book, what
+/// checkout validated, and an order's snapshot of it as it was when the order was placed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AddressInput {
-    pub kind: AddressKind,
+pub struct PostalAddress {
     pub full_name: String,
     pub line1: String,
     pub line2: Option<String>,
@@ -154,6 +154,14 @@ pub struct AddressInput {
     /// ISO 3166-1 alpha-2, upper case.
     pub country: String,
     pub phone: Option<String>,
+}
+
+/// A validated address for the address book or checkout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressInput {
+    pub kind: AddressKind,
+    #[serde(flatten)]
+    pub postal: PostalAddress,
     pub is_default: bool,
 }
 
@@ -173,14 +181,16 @@ impl AddressForm {
         }
         Ok(AddressInput {
             kind: AddressKind::parse(&self.kind)?,
-            full_name: required("full_name", "full name", &self.full_name, 100)?,
-            line1: required("line1", "first address line", &self.line1, 200)?,
-            line2: (!line2.is_empty()).then(|| line2.to_owned()),
-            city: required("city", "city", &self.city, 100)?,
-            region: required("region", "region or state", &self.region, 100)?,
-            postal_code: postal_code.to_uppercase(),
-            country,
-            phone: parse_phone("phone", &self.phone)?,
+            postal: PostalAddress {
+                full_name: required("full_name", "full name", &self.full_name, 100)?,
+                line1: required("line1", "first address line", &self.line1, 200)?,
+                line2: (!line2.is_empty()).then(|| line2.to_owned()),
+                city: required("city", "city", &self.city, 100)?,
+                region: required("region", "region or state", &self.region, 100)?,
+                postal_code: postal_code.to_uppercase(),
+                country,
+                phone: parse_phone("phone", &self.phone)?,
+            },
             is_default: self.is_default.as_deref().is_some_and(|v| !v.is_empty() && v != "false"),
         })
     }
@@ -191,30 +201,25 @@ impl AddressForm {
 pub struct Address {
     pub id: i32,
     pub kind: AddressKind,
-    pub full_name: String,
-    pub line1: String,
-    pub line2: Option<String>,
-    pub city: String,
-    pub region: String,
-    pub postal_code: String,
-    pub country: String,
-    pub phone: Option<String>,
+    #[serde(flatten)]
+    pub postal: PostalAddress,
     pub is_default: bool,
 }
 
 impl Address {
     /// The form filled with this address, for editing.
     pub fn to_form(&self) -> AddressForm {
+        let postal = self.postal.clone();
         AddressForm {
             kind: self.kind.as_str().to_owned(),
-            full_name: self.full_name.clone(),
-            line1: self.line1.clone(),
-            line2: self.line2.clone().unwrap_or_default(),
-            city: self.city.clone(),
-            region: self.region.clone(),
-            postal_code: self.postal_code.clone(),
-            country: self.country.clone(),
-            phone: self.phone.clone().unwrap_or_default(),
+            full_name: postal.full_name,
+            line1: postal.line1,
+            line2: postal.line2.unwrap_or_default(),
+            city: postal.city,
+            region: postal.region,
+            postal_code: postal.postal_code,
+            country: postal.country,
+            phone: postal.phone.unwrap_or_default(),
             is_default: self.is_default.then(|| "on".to_owned()),
         }
     }
@@ -325,10 +330,10 @@ mod tests {
     #[test]
     fn a_valid_address_is_trimmed_and_normalised() {
         let address = form().validate().unwrap();
-        assert_eq!(address.full_name, "Ada Lovelace");
-        assert_eq!(address.country, "GB");
-        assert_eq!(address.postal_code, "SW1Y 4JH");
-        assert_eq!(address.line2, None);
+        assert_eq!(address.postal.full_name, "Ada Lovelace");
+        assert_eq!(address.postal.country, "GB");
+        assert_eq!(address.postal.postal_code, "SW1Y 4JH");
+        assert_eq!(address.postal.line2, None);
         assert!(address.is_default);
         assert_eq!(address.kind, AddressKind::Shipping);
     }

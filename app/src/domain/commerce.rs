@@ -1,6 +1,7 @@
 //! The shop's rules that need no database: pricing, the cart quantity policy, the order status
 //! machine and the test card. Shared by the server (which decides) and the browser (which shows).
 
+use crate::domain::accounts::PostalAddress;
 use crate::domain::error::AppError;
 use crate::domain::shop::CURRENCY;
 #[cfg(feature = "ssr")]
@@ -304,19 +305,6 @@ impl CartView {
     }
 }
 
-/// An address as it was when the order was placed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AddressSnapshot {
-    pub full_name: String,
-    pub line1: String,
-    pub line2: Option<String>,
-    pub city: String,
-    pub region: String,
-    pub postal_code: String,
-    pub country: String,
-    pub phone: Option<String>,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderSummary {
     pub number: String,
@@ -352,8 +340,9 @@ pub struct OrderDetail {
     pub card_last4: Option<String>,
     pub lines: Vec<OrderLine>,
     pub totals: Totals,
-    pub shipping_address: AddressSnapshot,
-    pub billing_address: AddressSnapshot,
+    /// As they were when the order was placed.
+    pub shipping_address: PostalAddress,
+    pub billing_address: PostalAddress,
     pub timeline: Vec<StatusChange>,
     /// Set once the order has shipped.
     pub tracking_number: Option<String>,

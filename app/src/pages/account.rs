@@ -273,12 +273,12 @@ fn AddressSummary(address: Address) -> impl IntoView {
             {kind} " address" {address.is_default.then(|| view! { <span class="badge">"Default"</span> })}
         </p>
         <address>
-            {address.full_name}<br />
-            {address.line1}<br />
-            {address.line2.map(|line| view! { {line}<br /> })}
-            {address.city} ", " {address.region} " " {address.postal_code}<br />
-            {address.country}
-            {address.phone.map(|phone| view! { <br />{phone} })}
+            {address.postal.full_name}<br />
+            {address.postal.line1}<br />
+            {address.postal.line2.map(|line| view! { {line}<br /> })}
+            {address.postal.city} ", " {address.postal.region} " " {address.postal.postal_code}<br />
+            {address.postal.country}
+            {address.postal.phone.map(|phone| view! { <br />{phone} })}
         </address>
     }
 }

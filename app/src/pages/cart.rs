@@ -210,10 +210,11 @@ fn CheckoutForm(saved: Vec<Address>, key: String, cart: CartView) -> impl IntoVi
 }
 
 fn describe(address: &Address) -> String {
-    let line2 = address.line2.as_deref().map(|line| format!(", {line}")).unwrap_or_default();
+    let postal = &address.postal;
+    let line2 = postal.line2.as_deref().map(|line| format!(", {line}")).unwrap_or_default();
     format!(
         "{}, {}{}, {} {} {}, {}",
-        address.full_name, address.line1, line2, address.postal_code, address.city, address.region, address.country
+        postal.full_name, postal.line1, line2, postal.postal_code, postal.city, postal.region, postal.country
     )
 }
 

@@ -26,7 +26,7 @@ db_test!(each_kind_keeps_exactly_one_default, |t| async move {
     assert!(billing.is_default, "kinds have their own default");
 
     let list = addresses::list(&t.db, ada).await.unwrap();
-    let defaults: Vec<_> = list.iter().filter(|a| a.is_default).map(|a| a.full_name.as_str()).collect();
+    let defaults: Vec<_> = list.iter().filter(|a| a.is_default).map(|a| a.postal.full_name.as_str()).collect();
     assert_eq!(defaults, ["Office", "Billing"]);
 
     addresses::set_default(&t.db, ada, home.id).await.unwrap();
@@ -53,8 +53,8 @@ db_test!(editing_replaces_the_fields_and_can_move_an_address_to_another_kind, |t
     let home = addresses::create(&t.db, ada, input("shipping", "Home", false)).await.unwrap();
     let other = addresses::create(&t.db, ada, input("shipping", "Other", false)).await.unwrap();
     let moved = addresses::update(&t.db, ada, home.id, input("billing", "Home, now billing", false)).await.unwrap();
-    assert_eq!(moved.full_name, "Home, now billing");
-    assert_eq!(moved.country, "US");
+    assert_eq!(moved.postal.full_name, "Home, now billing");
+    assert_eq!(moved.postal.country, "US");
     assert!(moved.is_default, "the only billing address is the billing default");
     let list = addresses::list(&t.db, ada).await.unwrap();
     assert!(list.iter().find(|a| a.id == other.id).unwrap().is_default, "shipping got a new default");
@@ -71,5 +71,5 @@ db_test!(nobody_else_can_read_or_change_an_address, |t| async move {
     );
     assert_eq!(addresses::delete(&t.db, grace, home.id).await.unwrap_err().status(), 404);
     assert_eq!(addresses::set_default(&t.db, grace, home.id).await.unwrap_err().status(), 404);
-    assert_eq!(addresses::get(&t.db, ada, home.id).await.unwrap().full_name, "Home");
+    assert_eq!(addresses::get(&t.db, ada, home.id).await.unwrap().postal.full_name, "Home");
 });

@@ -2,7 +2,7 @@
 //! 404 exactly like a missing one, so ids cannot be probed.
 
 use crate::{
-    domain::accounts::{Address, AddressInput, AddressKind},
+    domain::accounts::{Address, AddressInput, AddressKind, PostalAddress},
     domain::error::AppError,
     server::entities::address,
 };
@@ -20,14 +20,16 @@ fn to_view(row: address::Model) -> Address {
     Address {
         id: row.id,
         kind: row.kind,
-        full_name: row.full_name,
-        line1: row.line1,
-        line2: row.line2,
-        city: row.city,
-        region: row.region,
-        postal_code: row.postal_code,
-        country: row.country,
-        phone: row.phone,
+        postal: PostalAddress {
+            full_name: row.full_name,
+            line1: row.line1,
+            line2: row.line2,
+            city: row.city,
+            region: row.region,
+            postal_code: row.postal_code,
+            country: row.country,
+            phone: row.phone,
+        },
         is_default: row.is_default,
     }
 }
@@ -36,14 +38,14 @@ fn to_view(row: address::Model) -> Address {
 fn fields(input: AddressInput) -> address::ActiveModel {
     address::ActiveModel {
         kind: Set(input.kind),
-        full_name: Set(input.full_name),
-        line1: Set(input.line1),
-        line2: Set(input.line2),
-        city: Set(input.city),
-        region: Set(input.region),
-        postal_code: Set(input.postal_code),
-        country: Set(input.country),
-        phone: Set(input.phone),
+        full_name: Set(input.postal.full_name),
+        line1: Set(input.postal.line1),
+        line2: Set(input.postal.line2),
+        city: Set(input.postal.city),
+        region: Set(input.postal.region),
+        postal_code: Set(input.postal.postal_code),
+        country: Set(input.postal.country),
+        phone: Set(input.postal.phone),
         updated_at: Set(Utc::now()),
         ..Default::default()
     }

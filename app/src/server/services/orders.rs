@@ -4,12 +4,12 @@
 use crate::domain::model::{Money, PageNumber};
 use crate::domain::shop::CURRENCY;
 use crate::{
-    domain::accounts::AddressInput,
+    domain::accounts::{AddressInput, PostalAddress},
     domain::admin::StockReason,
     domain::admin::{ADMIN_PAGE_SIZE, AdminOrderDetail, AdminOrderRow, AdminPage, parse_tracking_number},
     domain::commerce::{
-        AddressSnapshot, CardOutcome, OrderDetail, OrderLine, OrderStatus, OrderSummary, PaymentMethod, PaymentStatus,
-        PricingRules, StatusChange, Totals, check_test_card, order_number,
+        CardOutcome, OrderDetail, OrderLine, OrderStatus, OrderSummary, PaymentMethod, PaymentStatus, PricingRules,
+        StatusChange, Totals, check_test_card, order_number,
     },
     domain::error::AppError,
     server::{
@@ -51,19 +51,6 @@ pub struct CheckoutRequest {
 pub struct Customer {
     pub id: i32,
     pub email: String,
-}
-
-fn snapshot(address: &AddressInput) -> AddressSnapshot {
-    AddressSnapshot {
-        full_name: address.full_name.clone(),
-        line1: address.line1.clone(),
-        line2: address.line2.clone(),
-        city: address.city.clone(),
-        region: address.region.clone(),
-        postal_code: address.postal_code.clone(),
-        country: address.country.clone(),
-        phone: address.phone.clone(),
-    }
 }
 
 fn valid_idempotency_key(key: &str) -> Result<(), AppError> {
@@ -159,11 +146,10 @@ pub async fn place_order(
         }
         _ => (OrderStatus::Pending, PaymentStatus::Due, PaymentMethod::CashOnDelivery, None),
     };
-    let shipping = snapshot(&request.shipping);
-    let billing = request.billing.as_ref().map_or_else(|| shipping.clone(), snapshot);
-    let to_json = |address: &AddressSnapshot| {
-        serde_json::to_string(address).map_err(|e| AppError::internal("address snapshot", e))
-    };
+    let shipping = &request.shipping.postal;
+    let billing = request.billing.as_ref().map_or(shipping, |billing| &billing.postal);
+    let to_json =
+        |address: &PostalAddress| serde_json::to_string(address).map_err(|e| AppError::internal("address snapshot", e));
     let now = Utc::now();
     let placed = order::ActiveModel {
         // Replaced by CS-<id> below, once the id exists; unique meanwhile because the key is.
@@ -173,8 +159,8 @@ pub async fn place_order(
         payment_status: Set(payment_status),
         payment_method: Set(method),
         card_last4: Set(last4),
-        shipping_address: Set(to_json(&shipping)?),
-        billing_address: Set(to_json(&billing)?),
+        shipping_address: Set(to_json(shipping)?),
+        billing_address: Set(to_json(billing)?),
         subtotal_cents: Set(totals.subtotal_cents),
         shipping_cents: Set(totals.shipping_cents),
         tax_cents: Set(totals.tax_cents),
@@ -315,7 +301,7 @@ pub async fn detail(db: &impl ConnectionTrait, viewer: Viewer, number: &str) -> 
         .all(db)
         .await?;
     let address = |json: &str| {
-        serde_json::from_str::<AddressSnapshot>(json).map_err(|e| AppError::internal("order address snapshot", e))
+        serde_json::from_str::<PostalAddress>(json).map_err(|e| AppError::internal("order address snapshot", e))
     };
     Ok(OrderDetail {
         summary: summary(&row)?,

@@ -2,8 +2,8 @@
 //! deleting the account (personal data erased, orders kept for the books without it).
 
 use crate::{
-    domain::accounts::{Address, Device, Role},
-    domain::commerce::{AddressSnapshot, OrderDetail},
+    domain::accounts::{Address, Device, PostalAddress, Role},
+    domain::commerce::OrderDetail,
     domain::error::AppError,
     server::{
         entities::{
@@ -98,8 +98,8 @@ pub async fn export(
 
 /// What an order keeps of an address once its customer is erased: the country and region its
 /// tax was charged for, nothing that names or locates the person.
-pub fn anonymised(address: &AddressSnapshot) -> AddressSnapshot {
-    AddressSnapshot {
+pub fn anonymised(address: &PostalAddress) -> PostalAddress {
+    PostalAddress {
         full_name: ERASED.to_owned(),
         line1: ERASED.to_owned(),
         line2: None,
@@ -160,7 +160,7 @@ pub async fn delete_account(
     }
     for row in order::Entity::find().filter(order::Column::UserId.eq(user.id)).all(&txn).await? {
         let strip = |json: &str| -> Result<String, AppError> {
-            let snapshot: AddressSnapshot =
+            let snapshot: PostalAddress =
                 serde_json::from_str(json).map_err(|err| AppError::internal("reading an order address", err))?;
             serde_json::to_string(&anonymised(&snapshot)).map_err(|err| AppError::internal("order address", err))
         };
@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn an_erased_order_address_keeps_only_the_tax_jurisdiction() {
-        let full = AddressSnapshot {
+        let full = PostalAddress {
             full_name: "Ada Lovelace".into(),
             line1: "12 St James's Square".into(),
             line2: Some("Flat 2".into()),
