@@ -22,16 +22,6 @@ pub enum Relation {
     CartItem,
 }
 
-impl Related<super::user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
-
-impl Related<super::cart_item::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::CartItem.def()
-    }
-}
+related!(user => User, cart_item => CartItem);
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,16 +20,6 @@ pub enum Relation {
     Cart,
 }
 
-impl Related<super::product::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Product.def()
-    }
-}
-
-impl Related<super::cart::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Cart.def()
-    }
-}
+related!(product => Product, cart => Cart);
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,10 +20,6 @@ pub enum Relation {
     Product,
 }
 
-impl Related<super::product::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Product.def()
-    }
-}
+related!(product => Product);
 
 impl ActiveModelBehavior for ActiveModel {}

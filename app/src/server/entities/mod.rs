@@ -1,3 +1,19 @@
+//! SeaORM entities, one per table. They sit below the services and import nothing above them.
+
+/// `impl Related<super::<table>::Entity> for Entity` through `Relation::<Variant>`, for each
+/// `table => Variant` given: what `find_related`, `inner_join` and `left_join` follow.
+macro_rules! related {
+    ($($table:ident => $variant:ident),+ $(,)?) => {
+        $(
+            impl Related<super::$table::Entity> for Entity {
+                fn to() -> RelationDef {
+                    Relation::$variant.def()
+                }
+            }
+        )+
+    };
+}
+
 pub mod account_token;
 pub mod address;
 pub mod cart;

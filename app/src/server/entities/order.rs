@@ -40,22 +40,6 @@ pub enum Relation {
     StatusHistory,
 }
 
-impl Related<super::user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
-
-impl Related<super::order_item::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::OrderItem.def()
-    }
-}
-
-impl Related<super::order_status_history::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::StatusHistory.def()
-    }
-}
+related!(user => User, order_item => OrderItem, order_status_history => StatusHistory);
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -23,16 +23,6 @@ pub enum Relation {
     Product,
 }
 
-impl Related<super::order::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Order.def()
-    }
-}
-
-impl Related<super::product::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Product.def()
-    }
-}
+related!(order => Order, product => Product);
 
 impl ActiveModelBehavior for ActiveModel {}

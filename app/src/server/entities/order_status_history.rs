@@ -18,10 +18,6 @@ pub enum Relation {
     Order,
 }
 
-impl Related<super::order::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Order.def()
-    }
-}
+related!(order => Order);
 
 impl ActiveModelBehavior for ActiveModel {}

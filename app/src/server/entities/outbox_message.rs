@@ -44,16 +44,6 @@ pub enum Relation {
     User,
 }
 
-impl Related<super::order::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Order.def()
-    }
-}
-
-impl Related<super::user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
+related!(order => Order, user => User);
 
 impl ActiveModelBehavior for ActiveModel {}

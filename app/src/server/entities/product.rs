@@ -32,10 +32,6 @@ pub enum Relation {
     Category,
 }
 
-impl Related<super::category::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Category.def()
-    }
-}
+related!(category => Category);
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,10 +20,6 @@ pub enum Relation {
     User,
 }
 
-impl Related<super::user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
+related!(user => User);
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -28,22 +28,6 @@ pub enum Relation {
     User,
 }
 
-impl Related<super::product::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Product.def()
-    }
-}
-
-impl Related<super::order::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Order.def()
-    }
-}
-
-impl Related<super::user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
+related!(product => Product, order => Order, user => User);
 
 impl ActiveModelBehavior for ActiveModel {}

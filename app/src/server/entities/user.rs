@@ -31,16 +31,6 @@ pub enum Relation {
     Address,
 }
 
-impl Related<super::order::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Order.def()
-    }
-}
-
-impl Related<super::address::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Address.def()
-    }
-}
+related!(order => Order, address => Address);
 
 impl ActiveModelBehavior for ActiveModel {}
