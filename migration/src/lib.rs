@@ -12,6 +12,7 @@ mod m20261123_000004_create_monitoring;
 mod m20261123_000005_create_orders;
 mod m20261123_000006_admin;
 mod m20261203_000007_account_mail;
+mod shared;
 
 pub struct Migrator;
 

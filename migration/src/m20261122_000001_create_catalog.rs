@@ -1,3 +1,4 @@
+use crate::shared::*;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -41,16 +42,13 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                Table::create()
-                    .table(Categories::Table)
-                    .if_not_exists()
-                    .col(pk_auto(Categories::Id))
+                table_with_id(Categories::Table, Categories::Id)
                     .col(string_len(Categories::Name, 80))
                     .col(string_len_uniq(Categories::Slug, 80))
                     .col(text(Categories::Description))
                     .col(integer(Categories::Position).default(0))
-                    .col(timestamp_with_time_zone(Categories::CreatedAt).default(Expr::current_timestamp()))
-                    .col(timestamp_with_time_zone(Categories::UpdatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(Categories::CreatedAt))
+                    .col(timestamp_now(Categories::UpdatedAt))
                     .to_owned(),
             )
             .await?;
@@ -58,10 +56,7 @@ impl MigrationTrait for Migration {
         // CHECK constraints must be part of CREATE TABLE: SQLite cannot add them later.
         manager
             .create_table(
-                Table::create()
-                    .table(Products::Table)
-                    .if_not_exists()
-                    .col(pk_auto(Products::Id))
+                table_with_id(Products::Table, Products::Id)
                     .col(integer(Products::CategoryId))
                     .col(string_len(Products::Name, 160))
                     .col(string_len_uniq(Products::Slug, 160))
@@ -81,8 +76,8 @@ impl MigrationTrait for Migration {
                     .col(integer(Products::ImageHeight))
                     .col(boolean(Products::Featured).default(false))
                     .col(boolean(Products::Active).default(true))
-                    .col(timestamp_with_time_zone(Products::CreatedAt).default(Expr::current_timestamp()))
-                    .col(timestamp_with_time_zone(Products::UpdatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(Products::CreatedAt))
+                    .col(timestamp_now(Products::UpdatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_products_category")

@@ -1,6 +1,7 @@
 //! Accounts: users, their addresses, server-side sessions shared by every replica, session
 //! activity (drives "active users") and failed sign-in records (lockout across replicas).
 
+use crate::shared::*;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -68,24 +69,12 @@ enum FailedSignIns {
     AttemptedAt,
 }
 
-fn index(name: &str, table: impl IntoIden, columns: Vec<DynIden>) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(table).if_not_exists();
-    for column in columns {
-        index.col(column);
-    }
-    index.to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                Table::create()
-                    .table(Users::Table)
-                    .if_not_exists()
-                    .col(pk_auto(Users::Id))
+                table_with_id(Users::Table, Users::Id)
                     // Stored trimmed and lowercased, so uniqueness ignores case.
                     .col(string_len_uniq(Users::Email, 254))
                     .col(string_len(Users::Name, 100))
@@ -96,18 +85,15 @@ impl MigrationTrait for Migration {
                             .default("customer")
                             .check(("users_role_known", Expr::col(Users::Role).is_in(["customer", "admin"]))),
                     )
-                    .col(timestamp_with_time_zone(Users::CreatedAt).default(Expr::current_timestamp()))
-                    .col(timestamp_with_time_zone(Users::UpdatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(Users::CreatedAt))
+                    .col(timestamp_now(Users::UpdatedAt))
                     .to_owned(),
             )
             .await?;
 
         manager
             .create_table(
-                Table::create()
-                    .table(Addresses::Table)
-                    .if_not_exists()
-                    .col(pk_auto(Addresses::Id))
+                table_with_id(Addresses::Table, Addresses::Id)
                     .col(integer(Addresses::UserId))
                     .col(
                         string_len(Addresses::Kind, 16)
@@ -122,15 +108,13 @@ impl MigrationTrait for Migration {
                     .col(char_len(Addresses::Country, 2))
                     .col(string_len_null(Addresses::Phone, 32))
                     .col(boolean(Addresses::IsDefault).default(false))
-                    .col(timestamp_with_time_zone(Addresses::CreatedAt).default(Expr::current_timestamp()))
-                    .col(timestamp_with_time_zone(Addresses::UpdatedAt).default(Expr::current_timestamp()))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_addresses_user")
-                            .from(Addresses::Table, Addresses::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .col(timestamp_now(Addresses::CreatedAt))
+                    .col(timestamp_now(Addresses::UpdatedAt))
+                    .foreign_key(&mut cascade(
+                        "fk_addresses_user",
+                        (Addresses::Table, Addresses::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -146,85 +130,79 @@ impl MigrationTrait for Migration {
                     .col(text(Sessions::Data))
                     .col(big_integer(Sessions::ExpiresAt))
                     .col(integer_null(Sessions::UserId))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_sessions_user")
-                            .from(Sessions::Table, Sessions::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(
+                        "fk_sessions_user",
+                        (Sessions::Table, Sessions::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
 
         manager
             .create_table(
-                Table::create()
-                    .table(SessionActivity::Table)
-                    .if_not_exists()
-                    .col(pk_auto(SessionActivity::Id))
+                table_with_id(SessionActivity::Table, SessionActivity::Id)
                     .col(string_len_uniq(SessionActivity::SessionId, 64))
                     .col(integer_null(SessionActivity::UserId))
                     .col(string_len(SessionActivity::ClientIp, 45))
                     .col(string_len(SessionActivity::UserAgent, 512))
-                    .col(timestamp_with_time_zone(SessionActivity::FirstSeen).default(Expr::current_timestamp()))
-                    .col(timestamp_with_time_zone(SessionActivity::LastSeen).default(Expr::current_timestamp()))
+                    .col(timestamp_now(SessionActivity::FirstSeen))
+                    .col(timestamp_now(SessionActivity::LastSeen))
                     .to_owned(),
             )
             .await?;
 
         manager
             .create_table(
-                Table::create()
-                    .table(FailedSignIns::Table)
-                    .if_not_exists()
-                    .col(pk_auto(FailedSignIns::Id))
+                table_with_id(FailedSignIns::Table, FailedSignIns::Id)
                     .col(string_len(FailedSignIns::Email, 254))
                     .col(string_len(FailedSignIns::ClientIp, 45))
-                    .col(timestamp_with_time_zone(FailedSignIns::AttemptedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(FailedSignIns::AttemptedAt))
                     .to_owned(),
             )
             .await?;
 
-        for statement in [
-            index(
-                "idx_addresses_user_kind",
-                Addresses::Table,
-                vec![Addresses::UserId.into_iden(), Addresses::Kind.into_iden()],
-            ),
-            index("idx_sessions_expires", Sessions::Table, vec![Sessions::ExpiresAt.into_iden()]),
-            index("idx_sessions_user", Sessions::Table, vec![Sessions::UserId.into_iden()]),
-            index(
-                "idx_session_activity_last_seen",
-                SessionActivity::Table,
-                vec![SessionActivity::LastSeen.into_iden()],
-            ),
-            index(
-                "idx_failed_sign_ins_email_time",
-                FailedSignIns::Table,
-                vec![FailedSignIns::Email.into_iden(), FailedSignIns::AttemptedAt.into_iden()],
-            ),
-            index(
-                "idx_failed_sign_ins_ip_time",
-                FailedSignIns::Table,
-                vec![FailedSignIns::ClientIp.into_iden(), FailedSignIns::AttemptedAt.into_iden()],
-            ),
-        ] {
-            manager.create_index(statement).await?;
-        }
-        Ok(())
+        create_indexes(
+            manager,
+            vec![
+                index(
+                    "idx_addresses_user_kind",
+                    Addresses::Table,
+                    vec![Addresses::UserId.into_iden(), Addresses::Kind.into_iden()],
+                ),
+                index("idx_sessions_expires", Sessions::Table, vec![Sessions::ExpiresAt.into_iden()]),
+                index("idx_sessions_user", Sessions::Table, vec![Sessions::UserId.into_iden()]),
+                index(
+                    "idx_session_activity_last_seen",
+                    SessionActivity::Table,
+                    vec![SessionActivity::LastSeen.into_iden()],
+                ),
+                index(
+                    "idx_failed_sign_ins_email_time",
+                    FailedSignIns::Table,
+                    vec![FailedSignIns::Email.into_iden(), FailedSignIns::AttemptedAt.into_iden()],
+                ),
+                index(
+                    "idx_failed_sign_ins_ip_time",
+                    FailedSignIns::Table,
+                    vec![FailedSignIns::ClientIp.into_iden(), FailedSignIns::AttemptedAt.into_iden()],
+                ),
+            ],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            FailedSignIns::Table.into_iden(),
-            SessionActivity::Table.into_iden(),
-            Sessions::Table.into_iden(),
-            Addresses::Table.into_iden(),
-            Users::Table.into_iden(),
-        ] {
-            manager.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                FailedSignIns::Table.into_iden(),
+                SessionActivity::Table.into_iden(),
+                Sessions::Table.into_iden(),
+                Addresses::Table.into_iden(),
+                Users::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

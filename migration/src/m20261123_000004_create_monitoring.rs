@@ -1,6 +1,7 @@
 //! The monitoring page's timeline: a downsampled history of simulator snapshots and its event
 //! log, so a restart keeps what the operator saw.
 
+use crate::shared::*;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -30,10 +31,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                Table::create()
-                    .table(MonitoringSamples::Table)
-                    .if_not_exists()
-                    .col(pk_auto(MonitoringSamples::Id))
+                table_with_id(MonitoringSamples::Table, MonitoringSamples::Id)
                     .col(timestamp_with_time_zone(MonitoringSamples::RecordedAt))
                     .col(double(MonitoringSamples::SimTime))
                     // One snapshot as JSON: the page reads it whole, nothing queries inside it.
@@ -42,21 +40,15 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_monitoring_samples_recorded_at")
-                    .table(MonitoringSamples::Table)
-                    .col(MonitoringSamples::RecordedAt)
-                    .if_not_exists()
-                    .to_owned(),
-            )
+            .create_index(index(
+                "idx_monitoring_samples_recorded_at",
+                MonitoringSamples::Table,
+                vec![MonitoringSamples::RecordedAt.into_iden()],
+            ))
             .await?;
         manager
             .create_table(
-                Table::create()
-                    .table(MonitoringEvents::Table)
-                    .if_not_exists()
-                    .col(pk_auto(MonitoringEvents::Id))
+                table_with_id(MonitoringEvents::Table, MonitoringEvents::Id)
                     .col(timestamp_with_time_zone(MonitoringEvents::RecordedAt))
                     .col(double(MonitoringEvents::SimTime))
                     .col(string_len(MonitoringEvents::Name, 64))
@@ -65,21 +57,15 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_monitoring_events_recorded_at")
-                    .table(MonitoringEvents::Table)
-                    .col(MonitoringEvents::RecordedAt)
-                    .if_not_exists()
-                    .to_owned(),
-            )
+            .create_index(index(
+                "idx_monitoring_events_recorded_at",
+                MonitoringEvents::Table,
+                vec![MonitoringEvents::RecordedAt.into_iden()],
+            ))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [MonitoringEvents::Table.into_iden(), MonitoringSamples::Table.into_iden()] {
-            manager.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
-        }
-        Ok(())
+        drop_tables(manager, vec![MonitoringEvents::Table.into_iden(), MonitoringSamples::Table.into_iden()]).await
     }
 }

@@ -2,6 +2,7 @@
 //! of its addresses and of each product's name, SKU and price, so later catalog edits never
 //! change a placed order.
 
+use crate::shared::*;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -100,33 +101,22 @@ enum Products {
     Id,
 }
 
-fn foreign_key(
-    name: &str,
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // A cart belongs to a user or, for a guest, to a session; never both.
         manager
             .create_table(
-                Table::create()
-                    .table(Carts::Table)
-                    .if_not_exists()
-                    .col(pk_auto(Carts::Id))
+                table_with_id(Carts::Table, Carts::Id)
                     .col(integer_null(Carts::UserId).unique_key())
                     .col(string_len_null(Carts::SessionKey, 64).unique_key())
-                    .col(timestamp_with_time_zone(Carts::CreatedAt).default(Expr::current_timestamp()))
-                    .col(timestamp_with_time_zone(Carts::UpdatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(Carts::CreatedAt))
+                    .col(timestamp_now(Carts::UpdatedAt))
                     .check((
                         "carts_one_owner",
                         Expr::col(Carts::UserId).is_null().ne(Expr::col(Carts::SessionKey).is_null()),
                     ))
-                    .foreign_key(&mut foreign_key(
+                    .foreign_key(&mut cascade(
                         "fk_carts_user",
                         (Carts::Table, Carts::UserId),
                         (Users::Table, Users::Id),
@@ -137,24 +127,21 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                Table::create()
-                    .table(CartItems::Table)
-                    .if_not_exists()
-                    .col(pk_auto(CartItems::Id))
+                table_with_id(CartItems::Table, CartItems::Id)
                     .col(integer(CartItems::CartId))
                     .col(integer(CartItems::ProductId))
                     .col(
                         integer(CartItems::Quantity)
                             .check(("cart_items_quantity_positive", Expr::col(CartItems::Quantity).gt(0))),
                     )
-                    .col(timestamp_with_time_zone(CartItems::CreatedAt).default(Expr::current_timestamp()))
-                    .col(timestamp_with_time_zone(CartItems::UpdatedAt).default(Expr::current_timestamp()))
-                    .foreign_key(&mut foreign_key(
+                    .col(timestamp_now(CartItems::CreatedAt))
+                    .col(timestamp_now(CartItems::UpdatedAt))
+                    .foreign_key(&mut cascade(
                         "fk_cart_items_cart",
                         (CartItems::Table, CartItems::CartId),
                         (Carts::Table, Carts::Id),
                     ))
-                    .foreign_key(&mut foreign_key(
+                    .foreign_key(&mut cascade(
                         "fk_cart_items_product",
                         (CartItems::Table, CartItems::ProductId),
                         (Products::Table, Products::Id),
@@ -165,10 +152,7 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                Table::create()
-                    .table(Orders::Table)
-                    .if_not_exists()
-                    .col(pk_auto(Orders::Id))
+                table_with_id(Orders::Table, Orders::Id)
                     .col(string_len_uniq(Orders::Number, 16))
                     .col(integer(Orders::UserId))
                     .col(string_len(Orders::Status, 16))
@@ -185,9 +169,9 @@ impl MigrationTrait for Migration {
                     // One order per checkout page: a repeated submit finds its order here.
                     .col(string_len_uniq(Orders::IdempotencyKey, 64))
                     .col(string_len(Orders::CartFingerprint, 64))
-                    .col(timestamp_with_time_zone(Orders::CreatedAt).default(Expr::current_timestamp()))
-                    .col(timestamp_with_time_zone(Orders::UpdatedAt).default(Expr::current_timestamp()))
-                    .foreign_key(&mut foreign_key(
+                    .col(timestamp_now(Orders::CreatedAt))
+                    .col(timestamp_now(Orders::UpdatedAt))
+                    .foreign_key(&mut cascade(
                         "fk_orders_user",
                         (Orders::Table, Orders::UserId),
                         (Users::Table, Users::Id),
@@ -198,10 +182,7 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                Table::create()
-                    .table(OrderItems::Table)
-                    .if_not_exists()
-                    .col(pk_auto(OrderItems::Id))
+                table_with_id(OrderItems::Table, OrderItems::Id)
                     .col(integer(OrderItems::OrderId))
                     .col(integer(OrderItems::ProductId))
                     .col(string_len(OrderItems::Name, 200))
@@ -209,7 +190,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(OrderItems::UnitPriceCents))
                     .col(integer(OrderItems::Quantity))
                     .col(big_integer(OrderItems::LineTotalCents))
-                    .foreign_key(&mut foreign_key(
+                    .foreign_key(&mut cascade(
                         "fk_order_items_order",
                         (OrderItems::Table, OrderItems::OrderId),
                         (Orders::Table, Orders::Id),
@@ -220,15 +201,12 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                Table::create()
-                    .table(OrderStatusHistory::Table)
-                    .if_not_exists()
-                    .col(pk_auto(OrderStatusHistory::Id))
+                table_with_id(OrderStatusHistory::Table, OrderStatusHistory::Id)
                     .col(integer(OrderStatusHistory::OrderId))
                     .col(string_len(OrderStatusHistory::Status, 16))
                     .col(string_len(OrderStatusHistory::Note, 200))
-                    .col(timestamp_with_time_zone(OrderStatusHistory::CreatedAt).default(Expr::current_timestamp()))
-                    .foreign_key(&mut foreign_key(
+                    .col(timestamp_now(OrderStatusHistory::CreatedAt))
+                    .foreign_key(&mut cascade(
                         "fk_order_status_history_order",
                         (OrderStatusHistory::Table, OrderStatusHistory::OrderId),
                         (Orders::Table, Orders::Id),
@@ -239,19 +217,16 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                Table::create()
-                    .table(EmailOutbox::Table)
-                    .if_not_exists()
-                    .col(pk_auto(EmailOutbox::Id))
+                table_with_id(EmailOutbox::Table, EmailOutbox::Id)
                     .col(integer(EmailOutbox::OrderId))
                     .col(string_len(EmailOutbox::Kind, 32))
                     .col(string_len(EmailOutbox::Recipient, 254))
                     .col(integer(EmailOutbox::Attempts).default(0))
-                    .col(timestamp_with_time_zone(EmailOutbox::NextAttemptAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(EmailOutbox::NextAttemptAt))
                     .col(timestamp_with_time_zone_null(EmailOutbox::SentAt))
                     .col(string_len_null(EmailOutbox::LastError, 300))
-                    .col(timestamp_with_time_zone(EmailOutbox::CreatedAt).default(Expr::current_timestamp()))
-                    .foreign_key(&mut foreign_key(
+                    .col(timestamp_now(EmailOutbox::CreatedAt))
+                    .foreign_key(&mut cascade(
                         "fk_email_outbox_order",
                         (EmailOutbox::Table, EmailOutbox::OrderId),
                         (Orders::Table, Orders::Id),
@@ -269,25 +244,17 @@ impl MigrationTrait for Migration {
                 .unique()
                 .if_not_exists()
                 .to_owned(),
-            Index::create()
-                .name("idx_orders_user_created")
-                .table(Orders::Table)
-                .col(Orders::UserId)
-                .col(Orders::CreatedAt)
-                .if_not_exists()
-                .to_owned(),
-            Index::create()
-                .name("idx_order_items_order")
-                .table(OrderItems::Table)
-                .col(OrderItems::OrderId)
-                .if_not_exists()
-                .to_owned(),
-            Index::create()
-                .name("idx_order_status_history_order")
-                .table(OrderStatusHistory::Table)
-                .col(OrderStatusHistory::OrderId)
-                .if_not_exists()
-                .to_owned(),
+            index(
+                "idx_orders_user_created",
+                Orders::Table,
+                vec![Orders::UserId.into_iden(), Orders::CreatedAt.into_iden()],
+            ),
+            index("idx_order_items_order", OrderItems::Table, vec![OrderItems::OrderId.into_iden()]),
+            index(
+                "idx_order_status_history_order",
+                OrderStatusHistory::Table,
+                vec![OrderStatusHistory::OrderId.into_iden()],
+            ),
             // At most one message of each kind per order: the worker may retry, never duplicate.
             Index::create()
                 .name("uq_email_outbox_order_kind")
@@ -297,31 +264,27 @@ impl MigrationTrait for Migration {
                 .unique()
                 .if_not_exists()
                 .to_owned(),
-            Index::create()
-                .name("idx_email_outbox_due")
-                .table(EmailOutbox::Table)
-                .col(EmailOutbox::SentAt)
-                .col(EmailOutbox::NextAttemptAt)
-                .if_not_exists()
-                .to_owned(),
+            index(
+                "idx_email_outbox_due",
+                EmailOutbox::Table,
+                vec![EmailOutbox::SentAt.into_iden(), EmailOutbox::NextAttemptAt.into_iden()],
+            ),
         ];
-        for index in indexes {
-            manager.create_index(index).await?;
-        }
-        Ok(())
+        create_indexes(manager, indexes).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            EmailOutbox::Table.into_iden(),
-            OrderStatusHistory::Table.into_iden(),
-            OrderItems::Table.into_iden(),
-            Orders::Table.into_iden(),
-            CartItems::Table.into_iden(),
-            Carts::Table.into_iden(),
-        ] {
-            manager.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                EmailOutbox::Table.into_iden(),
+                OrderStatusHistory::Table.into_iden(),
+                OrderItems::Table.into_iden(),
+                Orders::Table.into_iden(),
+                CartItems::Table.into_iden(),
+                Carts::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

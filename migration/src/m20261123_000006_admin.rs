@@ -1,6 +1,7 @@
 //! The back office: a stock-movement ledger that every stock change writes to (so the ledger's
 //! sum per product always equals `products.stock`), archived products, and tracking numbers.
 
+use crate::shared::*;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -38,10 +39,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
-                Table::create()
-                    .table(StockMovements::Table)
-                    .if_not_exists()
-                    .col(pk_auto(StockMovements::Id))
+                table_with_id(StockMovements::Table, StockMovements::Id)
                     .col(integer(StockMovements::ProductId))
                     .col(integer(StockMovements::QuantityChange))
                     .col(integer(StockMovements::StockAfter).check((
@@ -53,27 +51,21 @@ impl MigrationTrait for Migration {
                     // Plain references, no foreign keys: the ledger outlives what it mentions.
                     .col(integer_null(StockMovements::OrderId))
                     .col(integer_null(StockMovements::UserId))
-                    .col(timestamp_with_time_zone(StockMovements::CreatedAt).default(Expr::current_timestamp()))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_stock_movements_product")
-                            .from(StockMovements::Table, StockMovements::ProductId)
-                            .to(Products::Table, Products::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .col(timestamp_now(StockMovements::CreatedAt))
+                    .foreign_key(&mut cascade(
+                        "fk_stock_movements_product",
+                        (StockMovements::Table, StockMovements::ProductId),
+                        (Products::Table, Products::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_stock_movements_product")
-                    .table(StockMovements::Table)
-                    .col(StockMovements::ProductId)
-                    .col(StockMovements::Id)
-                    .if_not_exists()
-                    .to_owned(),
-            )
+            .create_index(index(
+                "idx_stock_movements_product",
+                StockMovements::Table,
+                vec![StockMovements::ProductId.into_iden(), StockMovements::Id.into_iden()],
+            ))
             .await?;
         manager
             .alter_table(

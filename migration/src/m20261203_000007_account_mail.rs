@@ -5,6 +5,7 @@
 //! The outbox moves to a new table because its `order_id` becomes optional, which SQLite cannot
 //! change in place; every existing row is copied over.
 
+use crate::shared::*;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -125,48 +126,37 @@ impl MigrationTrait for Migration {
 
         manager
             .create_table(
-                Table::create()
-                    .table(AccountTokens::Table)
-                    .if_not_exists()
-                    .col(pk_auto(AccountTokens::Id))
+                table_with_id(AccountTokens::Table, AccountTokens::Id)
                     .col(integer(AccountTokens::UserId))
                     .col(string_len(AccountTokens::Purpose, 24))
                     // SHA-256 of the token, hex: the token itself is never stored.
                     .col(string_len_uniq(AccountTokens::TokenHash, 64))
                     // The address the link was sent to (for a change: the new one).
                     .col(string_len(AccountTokens::Email, 254))
-                    .col(timestamp_with_time_zone(AccountTokens::CreatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(AccountTokens::CreatedAt))
                     .col(timestamp_with_time_zone(AccountTokens::ExpiresAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_account_tokens_user")
-                            .from(AccountTokens::Table, AccountTokens::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut cascade(
+                        "fk_account_tokens_user",
+                        (AccountTokens::Table, AccountTokens::UserId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
             .create_table(
-                Table::create()
-                    .table(MailRequests::Table)
-                    .if_not_exists()
-                    .col(pk_auto(MailRequests::Id))
+                table_with_id(MailRequests::Table, MailRequests::Id)
                     .col(string_len(MailRequests::Purpose, 24))
                     // Whatever was typed (normalised), whether or not an account has it.
                     .col(string_len(MailRequests::Email, 254))
                     .col(string_len(MailRequests::ClientIp, 45))
-                    .col(timestamp_with_time_zone(MailRequests::RequestedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(MailRequests::RequestedAt))
                     .to_owned(),
             )
             .await?;
         manager
             .create_table(
-                Table::create()
-                    .table(OutboxMessages::Table)
-                    .if_not_exists()
-                    .col(pk_auto(OutboxMessages::Id))
+                table_with_id(OutboxMessages::Table, OutboxMessages::Id)
                     .col(string_len(OutboxMessages::Kind, 32))
                     .col(string_len(OutboxMessages::Recipient, 254))
                     .col(integer_null(OutboxMessages::OrderId))
@@ -176,17 +166,15 @@ impl MigrationTrait for Migration {
                     // Template data that is not in the database otherwise (the new address of a change).
                     .col(string_len_null(OutboxMessages::Detail, 254))
                     .col(integer(OutboxMessages::Attempts).default(0))
-                    .col(timestamp_with_time_zone(OutboxMessages::NextAttemptAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(OutboxMessages::NextAttemptAt))
                     .col(timestamp_with_time_zone_null(OutboxMessages::SentAt))
                     .col(string_len_null(OutboxMessages::LastError, 300))
-                    .col(timestamp_with_time_zone(OutboxMessages::CreatedAt).default(Expr::current_timestamp()))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_outbox_messages_order")
-                            .from(OutboxMessages::Table, OutboxMessages::OrderId)
-                            .to(Orders::Table, Orders::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .col(timestamp_now(OutboxMessages::CreatedAt))
+                    .foreign_key(&mut cascade(
+                        "fk_outbox_messages_order",
+                        (OutboxMessages::Table, OutboxMessages::OrderId),
+                        (Orders::Table, Orders::Id),
+                    ))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_outbox_messages_user")
@@ -216,7 +204,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(ShopPages::Slug, 32).primary_key())
                     .col(string_len(ShopPages::Title, 120))
                     .col(text(ShopPages::Body))
-                    .col(timestamp_with_time_zone(ShopPages::UpdatedAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(ShopPages::UpdatedAt))
                     .to_owned(),
             )
             .await?;
@@ -233,27 +221,21 @@ impl MigrationTrait for Migration {
         }
 
         let indexes = [
-            Index::create()
-                .name("idx_account_tokens_user_purpose")
-                .table(AccountTokens::Table)
-                .col(AccountTokens::UserId)
-                .col(AccountTokens::Purpose)
-                .if_not_exists()
-                .to_owned(),
-            Index::create()
-                .name("idx_mail_requests_email")
-                .table(MailRequests::Table)
-                .col(MailRequests::Email)
-                .col(MailRequests::RequestedAt)
-                .if_not_exists()
-                .to_owned(),
-            Index::create()
-                .name("idx_mail_requests_client")
-                .table(MailRequests::Table)
-                .col(MailRequests::ClientIp)
-                .col(MailRequests::RequestedAt)
-                .if_not_exists()
-                .to_owned(),
+            index(
+                "idx_account_tokens_user_purpose",
+                AccountTokens::Table,
+                vec![AccountTokens::UserId.into_iden(), AccountTokens::Purpose.into_iden()],
+            ),
+            index(
+                "idx_mail_requests_email",
+                MailRequests::Table,
+                vec![MailRequests::Email.into_iden(), MailRequests::RequestedAt.into_iden()],
+            ),
+            index(
+                "idx_mail_requests_client",
+                MailRequests::Table,
+                vec![MailRequests::ClientIp.into_iden(), MailRequests::RequestedAt.into_iden()],
+            ),
             // At most one message of each kind per order: the worker may retry, never duplicate.
             Index::create()
                 .name("uq_outbox_messages_order_kind")
@@ -263,24 +245,14 @@ impl MigrationTrait for Migration {
                 .unique()
                 .if_not_exists()
                 .to_owned(),
-            Index::create()
-                .name("idx_outbox_messages_due")
-                .table(OutboxMessages::Table)
-                .col(OutboxMessages::SentAt)
-                .col(OutboxMessages::NextAttemptAt)
-                .if_not_exists()
-                .to_owned(),
-            Index::create()
-                .name("idx_outbox_messages_user")
-                .table(OutboxMessages::Table)
-                .col(OutboxMessages::UserId)
-                .if_not_exists()
-                .to_owned(),
+            index(
+                "idx_outbox_messages_due",
+                OutboxMessages::Table,
+                vec![OutboxMessages::SentAt.into_iden(), OutboxMessages::NextAttemptAt.into_iden()],
+            ),
+            index("idx_outbox_messages_user", OutboxMessages::Table, vec![OutboxMessages::UserId.into_iden()]),
         ];
-        for index in indexes {
-            manager.create_index(index).await?;
-        }
-        Ok(())
+        create_indexes(manager, indexes).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -294,17 +266,15 @@ impl MigrationTrait for Migration {
                     .col(string_len(OutboxMessages::Kind, 32))
                     .col(string_len(OutboxMessages::Recipient, 254))
                     .col(integer(OutboxMessages::Attempts).default(0))
-                    .col(timestamp_with_time_zone(OutboxMessages::NextAttemptAt).default(Expr::current_timestamp()))
+                    .col(timestamp_now(OutboxMessages::NextAttemptAt))
                     .col(timestamp_with_time_zone_null(OutboxMessages::SentAt))
                     .col(string_len_null(OutboxMessages::LastError, 300))
-                    .col(timestamp_with_time_zone(OutboxMessages::CreatedAt).default(Expr::current_timestamp()))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_email_outbox_order")
-                            .from(EmailOutbox::Table, OutboxMessages::OrderId)
-                            .to(Orders::Table, Orders::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .col(timestamp_now(OutboxMessages::CreatedAt))
+                    .foreign_key(&mut cascade(
+                        "fk_email_outbox_order",
+                        (EmailOutbox::Table, OutboxMessages::OrderId),
+                        (Orders::Table, Orders::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
