@@ -381,9 +381,7 @@ async fn get_product(
     Path(slug): Path<String>,
 ) -> Result<Response, ApiProblem> {
     const MISSING: &str = "No product has that slug.";
-    if Slug::parse(&slug).is_none() {
-        return Err(ApiProblem::not_found(MISSING));
-    }
+    let slug = Slug::parse(&slug).ok_or_else(|| ApiProblem::not_found(MISSING))?;
     let detail = catalog::product_detail(&state.db, &slug).await.map_err(ApiProblem::unless_missing(MISSING))?;
     let body = ApiProduct {
         sku: detail.sku,

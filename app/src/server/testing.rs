@@ -178,6 +178,11 @@ macro_rules! db_test {
     };
 }
 
+/// A slug written in a test, checked as the shop checks one from a URL.
+pub fn test_slug(text: &str) -> crate::domain::model::Slug {
+    crate::domain::model::Slug::parse(text).expect("a slug-shaped test value")
+}
+
 #[cfg(test)]
 mod tests {
     use super::replace_database_name;

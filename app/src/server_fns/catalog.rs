@@ -69,9 +69,9 @@ pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
         services::catalog,
         state::{catalog_cache, db},
     };
-    if crate::domain::model::Slug::parse(&slug).is_none() {
+    let Some(slug) = crate::domain::model::Slug::parse(&slug) else {
         return Err(AppError::not_found("That product"));
-    }
+    };
     let load = async { catalog::product_detail(&db()?, &slug).await };
-    catalog_cache()?.products.get_or_load(slug.clone(), load).await
+    catalog_cache()?.products.get_or_load(slug.to_string(), load).await
 }

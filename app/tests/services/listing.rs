@@ -1,3 +1,4 @@
+use app::server::testing::test_slug;
 use app::{
     db_test,
     domain::error::AppError,
@@ -143,7 +144,7 @@ db_test!(inactive_products_are_hidden_everywhere, |t| async move {
     assert_eq!(audio.total, 9);
     let search = list_products(&t.db, &query(None, Some("tempo"), None, None)).await.unwrap();
     assert!(search.items.is_empty());
-    assert_eq!(product_detail(&t.db, "tempo-sport-earphones").await.unwrap_err().status(), 404);
+    assert_eq!(product_detail(&t.db, &test_slug("tempo-sport-earphones")).await.unwrap_err().status(), 404);
     let counts = categories(&t.db).await.unwrap();
     assert_eq!(counts.iter().find(|c| c.slug == "audio").unwrap().product_count, 9);
     assert_eq!(sitemap_entries(&t.db).await.unwrap().products.len(), 69);
@@ -181,13 +182,16 @@ db_test!(categories_come_in_navigation_order_with_counts, |t| async move {
 });
 
 db_test!(a_product_page_has_details_and_related_products_from_its_category, |t| async move {
-    let detail = product_detail(&t.db, "aurora-wireless-headphones").await.unwrap();
+    let detail = product_detail(&t.db, &test_slug("aurora-wireless-headphones")).await.unwrap();
     assert_eq!(detail.card.name, "Aurora Wireless Headphones");
     assert_eq!(detail.category_slug, "audio");
     assert!(!detail.description.is_empty());
     assert_eq!(detail.related.len(), 4);
     assert!(detail.related.iter().all(|p| p.category_name == "Audio" && p.slug != detail.card.slug));
-    assert_eq!(product_detail(&t.db, "no-such-thing").await.unwrap_err(), AppError::not_found("That product"));
+    assert_eq!(
+        product_detail(&t.db, &test_slug("no-such-thing")).await.unwrap_err(),
+        AppError::not_found("That product")
+    );
 });
 
 db_test!(featured_products_are_the_flagged_ones_in_category_order, |t| async move {

@@ -1,7 +1,7 @@
 use crate::{
     domain::error::AppError,
     domain::listing::{self, CategoryLink, Listing, ListingQuery, SortOrder},
-    domain::model::{Money, PageWindow, ProductCard, ProductDetail, ProductPage},
+    domain::model::{Money, PageWindow, ProductCard, ProductDetail, ProductPage, Slug},
     server::entities::{category, product},
 };
 use sea_orm::{
@@ -231,9 +231,9 @@ fn search_hits(backend: DbBackend, terms: &[String]) -> Result<SelectStatement, 
 pub const RELATED_LIMIT: u64 = 4;
 
 /// An active product by slug with up to four others from its category (two queries).
-pub async fn product_detail(db: &impl ConnectionTrait, slug: &str) -> Result<ProductDetail, AppError> {
+pub async fn product_detail(db: &impl ConnectionTrait, slug: &Slug) -> Result<ProductDetail, AppError> {
     let found = product::Entity::find()
-        .filter(product::Column::Slug.eq(slug))
+        .filter(product::Column::Slug.eq(slug.as_str()))
         .filter(product::Column::Active.eq(true))
         .find_also_related(category::Entity)
         .one(db)
