@@ -3,24 +3,10 @@
 #
 #   cp terraform.tfvars.example terraform.tfvars   # then edit
 #   terraform init && terraform apply
-
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "~> 5.80"
-    }
-  }
-  # Keep state remote and locked, for example:
-  # backend "s3" {
-  #   bucket       = "my-terraform-state"
-  #   key          = "cloudscale/aws.tfstate"
-  #   region       = "ap-south-1"
-  #   encrypt      = true
-  #   use_lockfile = true
-  # }
-}
+#
+# Versions come from versions.tf (a link to ../../versions.tf). Keep state remote and locked:
+# a backend.tf here with backend "s3" { key = "cloudscale/aws.tfstate", encrypt = true,
+# use_lockfile = true, ... } inside a terraform block.
 
 provider "aws" {
   region = var.region

@@ -10,36 +10,10 @@
 #   # The ServiceMonitor and PrometheusRule need the operator's CRDs to exist at plan time:
 #   terraform apply -target=module.cluster -target=helm_release.monitoring
 #   terraform apply
-
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "~> 5.80"
-    }
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = "~> 2.35"
-    }
-    helm = {
-      source  = "hashicorp/helm"
-      version = "~> 2.17"
-    }
-    tls = {
-      source  = "hashicorp/tls"
-      version = "~> 4.0"
-    }
-  }
-  # Keep state remote and locked, for example:
-  # backend "s3" {
-  #   bucket       = "my-terraform-state"
-  #   key          = "cloudscale/eks.tfstate"
-  #   region       = "ap-south-1"
-  #   encrypt      = true
-  #   use_lockfile = true
-  # }
-}
+#
+# Versions come from versions.tf (a link to ../../versions.tf). Keep state remote and locked:
+# a backend.tf here with backend "s3" { key = "cloudscale/eks.tfstate", encrypt = true,
+# use_lockfile = true, ... } inside a terraform block.
 
 provider "aws" {
   region = var.region

@@ -4,16 +4,6 @@
 #   cp terraform.tfvars.example terraform.tfvars   # then edit
 #   terraform init && terraform apply
 
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = "~> 2.35"
-    }
-  }
-}
-
 provider "kubernetes" {
   config_path    = var.kubeconfig_path
   config_context = var.kubeconfig_context

@@ -8,7 +8,7 @@ resource "aws_ecr_repository" "shop" {
   }
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = aws_kms_key.this.arn
+    kms_key         = module.key.arn
   }
   tags = local.tags
 }
@@ -28,30 +28,8 @@ resource "aws_ecr_lifecycle_policy" "shop" {
 resource "aws_cloudwatch_log_group" "app" {
   name              = "/${var.name}/app"
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.key.arn
   tags              = local.tags
-}
-
-data "aws_iam_policy_document" "instance_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "instance" {
-  name               = "${var.name}-instance"
-  assume_role_policy = data.aws_iam_policy_document.instance_assume.json
-  tags               = local.tags
-}
-
-# Session Manager instead of SSH: no key pairs, no port 22.
-resource "aws_iam_role_policy_attachment" "instance_ssm" {
-  role       = aws_iam_role.instance.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
 data "aws_iam_policy_document" "instance" {
@@ -73,7 +51,7 @@ data "aws_iam_policy_document" "instance" {
   statement {
     sid       = "DecryptWithTheShopKey"
     actions   = ["kms:Decrypt"]
-    resources = [aws_kms_key.this.arn]
+    resources = [module.key.arn]
   }
   statement {
     sid       = "WriteContainerLogs"
@@ -82,15 +60,9 @@ data "aws_iam_policy_document" "instance" {
   }
 }
 
-resource "aws_iam_role_policy" "instance" {
-  name   = "run-the-shop"
-  role   = aws_iam_role.instance.id
-  policy = data.aws_iam_policy_document.instance.json
-}
-
 resource "aws_iam_instance_profile" "instance" {
   name = "${var.name}-instance"
-  role = aws_iam_role.instance.name
+  role = module.instance_role.name
   tags = local.tags
 }
 
@@ -140,7 +112,7 @@ resource "aws_launch_template" "shop" {
       volume_size           = 20
       volume_type           = "gp3"
       encrypted             = true
-      kms_key_id            = aws_kms_key.this.arn
+      kms_key_id            = module.key.arn
       delete_on_termination = true
     }
   }

@@ -36,27 +36,6 @@ resource "aws_db_parameter_group" "shop" {
   }
 }
 
-data "aws_iam_policy_document" "rds_monitoring_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["monitoring.rds.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "rds_monitoring" {
-  name               = "${var.name}-rds-monitoring"
-  assume_role_policy = data.aws_iam_policy_document.rds_monitoring_assume.json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy_attachment" "rds_monitoring" {
-  role       = aws_iam_role.rds_monitoring.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
-}
-
 resource "aws_db_instance" "shop" {
   identifier     = "${var.name}-db"
   engine         = "postgres"
@@ -66,7 +45,7 @@ resource "aws_db_instance" "shop" {
   username       = "cloudscale"
 
   manage_master_user_password   = true
-  master_user_secret_kms_key_id = aws_kms_key.this.arn
+  master_user_secret_kms_key_id = module.key.arn
 
   multi_az               = true
   db_subnet_group_name   = aws_db_subnet_group.shop.name
@@ -78,7 +57,7 @@ resource "aws_db_instance" "shop" {
   max_allocated_storage = var.db_allocated_storage_gb * 4
   storage_type          = "gp3"
   storage_encrypted     = true
-  kms_key_id            = aws_kms_key.this.arn
+  kms_key_id            = module.key.arn
 
   backup_retention_period   = var.db_backup_retention_days
   backup_window             = "20:30-21:30"
@@ -92,9 +71,9 @@ resource "aws_db_instance" "shop" {
   iam_database_authentication_enabled = true
   enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
   monitoring_interval                 = 60
-  monitoring_role_arn                 = aws_iam_role.rds_monitoring.arn
+  monitoring_role_arn                 = module.rds_monitoring_role.arn
   performance_insights_enabled        = true
-  performance_insights_kms_key_id     = aws_kms_key.this.arn
+  performance_insights_kms_key_id     = module.key.arn
 
   tags = local.tags
 }

@@ -2,7 +2,7 @@
 
 resource "aws_sns_topic" "alerts" {
   name              = "${var.name}-scaling-and-alarms"
-  kms_master_key_id = aws_kms_key.this.id
+  kms_master_key_id = module.key.id
   tags              = local.tags
 }
 

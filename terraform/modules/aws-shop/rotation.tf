@@ -3,6 +3,12 @@
 # refresh: new instances read the new password, the old ones drain (the ALB's /readyz checks)
 # and go. Connections the old instances already hold stay valid meanwhile.
 
+locals {
+  refresh_role_name = "${var.name}-refresh-after-rotation"
+  # The role's policy lets it pass itself, so its ARN is spelled from the name (no cycle).
+  refresh_role_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${local.refresh_role_name}"
+}
+
 resource "aws_ssm_document" "refresh_after_rotation" {
   name            = "${var.name}-refresh-after-rotation"
   document_type   = "Automation"
@@ -10,7 +16,7 @@ resource "aws_ssm_document" "refresh_after_rotation" {
   content = yamlencode({
     schemaVersion = "0.3"
     description   = "Start a rolling instance refresh of the shop's Auto Scaling group."
-    assumeRole    = aws_iam_role.refresh_after_rotation.arn
+    assumeRole    = module.refresh_role.arn
     mainSteps = [{
       name   = "StartInstanceRefresh"
       action = "aws:executeAwsApi"
@@ -46,23 +52,7 @@ resource "aws_cloudwatch_event_rule" "password_rotated" {
 resource "aws_cloudwatch_event_target" "password_rotated" {
   rule     = aws_cloudwatch_event_rule.password_rotated.name
   arn      = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:automation-definition/${aws_ssm_document.refresh_after_rotation.name}:$DEFAULT"
-  role_arn = aws_iam_role.refresh_after_rotation.arn
-}
-
-data "aws_iam_policy_document" "refresh_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com", "ssm.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "refresh_after_rotation" {
-  name               = "${var.name}-refresh-after-rotation"
-  assume_role_policy = data.aws_iam_policy_document.refresh_assume.json
-  tags               = local.tags
+  role_arn = module.refresh_role.arn
 }
 
 data "aws_iam_policy_document" "refresh" {
@@ -74,17 +64,11 @@ data "aws_iam_policy_document" "refresh" {
   statement {
     sid       = "PassItsRole"
     actions   = ["iam:PassRole"]
-    resources = [aws_iam_role.refresh_after_rotation.arn]
+    resources = [local.refresh_role_arn]
   }
   statement {
     sid       = "RefreshTheShopGroup"
     actions   = ["autoscaling:StartInstanceRefresh"]
     resources = [aws_autoscaling_group.shop.arn]
   }
-}
-
-resource "aws_iam_role_policy" "refresh_after_rotation" {
-  name   = "refresh-the-shop-group"
-  role   = aws_iam_role.refresh_after_rotation.id
-  policy = data.aws_iam_policy_document.refresh.json
 }

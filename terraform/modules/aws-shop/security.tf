@@ -1,46 +1,17 @@
 # One customer-managed key encrypts logs, the database, its secret, the image repository and the
 # notification topic; security groups let traffic flow only ALB -> instances -> database.
 
-data "aws_iam_policy_document" "kms" {
-  #checkov:skip=CKV_AWS_111:A key policy's Resource "*" is this key alone; the account statement is AWS's default key policy, without which the key cannot be administered.
-  #checkov:skip=CKV_AWS_356:A key policy's Resource "*" is this key alone, not every resource.
-  #checkov:skip=CKV_AWS_109:The account-root statement is AWS's default key policy; IAM policies in the account still decide who may use it.
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-  statement {
-    sid       = "ServicesEncrypt"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-    principals {
-      type = "Service"
-      identifiers = [
-        "logs.${data.aws_region.current.name}.amazonaws.com",
-        "sns.amazonaws.com",
-        "cloudwatch.amazonaws.com",
-        "events.amazonaws.com",
-      ]
-    }
-  }
-}
-
-resource "aws_kms_key" "this" {
-  description             = "${var.name}: logs, database, secrets, images and notifications"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.kms.json
-  tags                    = local.tags
-}
-
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.name}"
-  target_key_id = aws_kms_key.this.key_id
+module "key" {
+  source      = "../kms-key"
+  alias       = var.name
+  description = "${var.name}: logs, database, secrets, images and notifications"
+  encrypting_services = [
+    "logs.${data.aws_region.current.name}.amazonaws.com",
+    "sns.amazonaws.com",
+    "cloudwatch.amazonaws.com",
+    "events.amazonaws.com",
+  ]
+  tags = local.tags
 }
 
 resource "aws_security_group" "alb" {

@@ -36,12 +36,6 @@ data "aws_iam_policy_document" "autoscaler_assume" {
   }
 }
 
-resource "aws_iam_role" "autoscaler" {
-  name               = "${var.name}-cluster-autoscaler"
-  assume_role_policy = data.aws_iam_policy_document.autoscaler_assume.json
-  tags               = local.tags
-}
-
 # Reads anything, but resizes and terminates only this cluster's node groups.
 data "aws_iam_policy_document" "autoscaler" {
   #checkov:skip=CKV_AWS_356:Describe calls have no resource-level permissions; the writes below are limited to this cluster's groups by tag.
@@ -74,8 +68,3 @@ data "aws_iam_policy_document" "autoscaler" {
   }
 }
 
-resource "aws_iam_role_policy" "autoscaler" {
-  name   = "resize-node-groups"
-  role   = aws_iam_role.autoscaler.id
-  policy = data.aws_iam_policy_document.autoscaler.json
-}

@@ -11,82 +11,28 @@ locals {
   tags = merge({ Application = "cloudscale-commerce", ManagedBy = "terraform" }, var.tags)
 }
 
-data "aws_caller_identity" "current" {}
-
-data "aws_partition" "current" {}
-
 data "aws_region" "current" {}
 
-data "aws_iam_policy_document" "kms" {
-  #checkov:skip=CKV_AWS_111:A key policy's Resource "*" is this key alone; the account statement is AWS's default key policy, without which the key cannot be administered.
-  #checkov:skip=CKV_AWS_356:A key policy's Resource "*" is this key alone, not every resource.
-  #checkov:skip=CKV_AWS_109:The account-root statement is AWS's default key policy; IAM policies in the account still decide who may use it.
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-  statement {
-    sid       = "LogsEncrypt"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.name}.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_kms_key" "cluster" {
-  description             = "${var.name}: EKS secrets, control-plane logs and node volumes"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.kms.json
-  tags                    = local.tags
-}
-
-resource "aws_kms_alias" "cluster" {
-  name          = "alias/${var.name}-eks"
-  target_key_id = aws_kms_key.cluster.key_id
+module "key" {
+  source              = "../kms-key"
+  alias               = "${var.name}-eks"
+  description         = "${var.name}: EKS secrets, control-plane logs and node volumes"
+  encrypting_services = ["logs.${data.aws_region.current.name}.amazonaws.com"]
+  tags                = local.tags
 }
 
 # EKS writes here; created first so retention and encryption are ours, not the defaults.
 resource "aws_cloudwatch_log_group" "cluster" {
   name              = "/aws/eks/${var.name}/cluster"
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.cluster.arn
+  kms_key_id        = module.key.arn
   tags              = local.tags
-}
-
-data "aws_iam_policy_document" "cluster_assume" {
-  statement {
-    actions = ["sts:AssumeRole", "sts:TagSession"]
-    principals {
-      type        = "Service"
-      identifiers = ["eks.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "cluster" {
-  name               = "${var.name}-eks-cluster"
-  assume_role_policy = data.aws_iam_policy_document.cluster_assume.json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy_attachment" "cluster" {
-  role       = aws_iam_role.cluster.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
 resource "aws_eks_cluster" "this" {
   name                      = var.name
   version                   = var.kubernetes_version
-  role_arn                  = aws_iam_role.cluster.arn
+  role_arn                  = module.cluster_role.arn
   enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
   vpc_config {
@@ -100,7 +46,7 @@ resource "aws_eks_cluster" "this" {
   encryption_config {
     resources = ["secrets"]
     provider {
-      key_arn = aws_kms_key.cluster.arn
+      key_arn = module.key.arn
     }
   }
 
@@ -110,7 +56,7 @@ resource "aws_eks_cluster" "this" {
   }
 
   tags       = local.tags
-  depends_on = [aws_iam_role_policy_attachment.cluster, aws_cloudwatch_log_group.cluster]
+  depends_on = [module.cluster_role, aws_cloudwatch_log_group.cluster]
 }
 
 # The add-ons EKS manages: networking, DNS, kube-proxy, and metrics-server for the HPA.

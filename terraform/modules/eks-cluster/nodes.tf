@@ -3,32 +3,6 @@
 # autoscaler adds under load and removes after the scale-down delay. EKS tags both groups'
 # Auto Scaling groups for the autoscaler's auto-discovery.
 
-data "aws_iam_policy_document" "node_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["ec2.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "node" {
-  name               = "${var.name}-eks-node"
-  assume_role_policy = data.aws_iam_policy_document.node_assume.json
-  tags               = local.tags
-}
-
-resource "aws_iam_role_policy_attachment" "node" {
-  for_each = toset([
-    "AmazonEKSWorkerNodePolicy",
-    "AmazonEKS_CNI_Policy",
-    "AmazonEC2ContainerRegistryReadOnly",
-  ])
-  role       = aws_iam_role.node.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/${each.value}"
-}
-
 # IMDSv2 only, one hop: pods cannot borrow the node's role (they get their own through IRSA).
 resource "aws_launch_template" "node" {
   name_prefix = "${var.name}-eks-node-"
@@ -43,7 +17,7 @@ resource "aws_launch_template" "node" {
       volume_size           = var.node_disk_gib
       volume_type           = "gp3"
       encrypted             = true
-      kms_key_id            = aws_kms_key.cluster.arn
+      kms_key_id            = module.key.arn
       delete_on_termination = true
     }
   }
@@ -57,7 +31,7 @@ resource "aws_launch_template" "node" {
 resource "aws_eks_node_group" "on_demand" {
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "${var.name}-on-demand"
-  node_role_arn   = aws_iam_role.node.arn
+  node_role_arn   = module.node_role.arn
   subnet_ids      = var.private_subnet_ids
   capacity_type   = "ON_DEMAND"
   instance_types  = var.on_demand_instance_types
@@ -81,13 +55,13 @@ resource "aws_eks_node_group" "on_demand" {
   lifecycle {
     ignore_changes = [scaling_config[0].desired_size]
   }
-  depends_on = [aws_iam_role_policy_attachment.node]
+  depends_on = [module.node_role]
 }
 
 resource "aws_eks_node_group" "spot" {
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "${var.name}-spot"
-  node_role_arn   = aws_iam_role.node.arn
+  node_role_arn   = module.node_role.arn
   subnet_ids      = var.private_subnet_ids
   capacity_type   = "SPOT"
   # Several similar types, so one type's spot shortage does not stop a scale-out.
@@ -111,5 +85,5 @@ resource "aws_eks_node_group" "spot" {
   lifecycle {
     ignore_changes = [scaling_config[0].desired_size]
   }
-  depends_on = [aws_iam_role_policy_attachment.node]
+  depends_on = [module.node_role]
 }

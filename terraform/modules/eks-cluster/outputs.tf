@@ -20,7 +20,7 @@ output "oidc_provider_arn" {
 
 output "autoscaler_role_arn" {
   description = "IAM role the cluster autoscaler's service account assumes."
-  value       = aws_iam_role.autoscaler.arn
+  value       = module.autoscaler_role.arn
 }
 
 output "node_groups" {
@@ -30,5 +30,5 @@ output "node_groups" {
 
 output "kms_key_arn" {
   description = "The cluster's KMS key (secrets, logs, node volumes); the environment's flow logs use it too."
-  value       = aws_kms_key.cluster.arn
+  value       = module.key.arn
 }

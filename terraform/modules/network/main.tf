@@ -114,24 +114,16 @@ resource "aws_flow_log" "this" {
   vpc_id          = aws_vpc.this.id
   traffic_type    = "ALL"
   log_destination = aws_cloudwatch_log_group.flow_logs.arn
-  iam_role_arn    = aws_iam_role.flow_logs.arn
+  iam_role_arn    = module.flow_logs_role.arn
   tags            = local.tags
 }
 
-data "aws_iam_policy_document" "flow_logs_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["vpc-flow-logs.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "flow_logs" {
-  name               = "${var.name}-flow-logs"
-  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume.json
-  tags               = local.tags
+module "flow_logs_role" {
+  source           = "../service-role"
+  name             = "${var.name}-flow-logs"
+  trusted_services = ["vpc-flow-logs.amazonaws.com"]
+  inline_policies  = { "write-flow-logs" = data.aws_iam_policy_document.flow_logs_write.json }
+  tags             = local.tags
 }
 
 data "aws_iam_policy_document" "flow_logs_write" {
@@ -139,10 +131,4 @@ data "aws_iam_policy_document" "flow_logs_write" {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
     resources = ["${aws_cloudwatch_log_group.flow_logs.arn}:*"]
   }
-}
-
-resource "aws_iam_role_policy" "flow_logs" {
-  name   = "write-flow-logs"
-  role   = aws_iam_role.flow_logs.id
-  policy = data.aws_iam_policy_document.flow_logs_write.json
 }

@@ -11,10 +11,6 @@ locals {
   shop_origin_id   = "shop"
 }
 
-data "aws_caller_identity" "current" {}
-
-data "aws_partition" "current" {}
-
 # AWS-managed policies: no caching for pages, every viewer header/cookie/query to the origin.
 data "aws_cloudfront_cache_policy" "disabled" {
   name = "Managed-CachingDisabled"
@@ -24,20 +20,8 @@ data "aws_cloudfront_origin_request_policy" "all_viewer" {
   name = "Managed-AllViewer"
 }
 
-data "aws_iam_policy_document" "kms" {
-  #checkov:skip=CKV_AWS_111:A key policy's Resource "*" is this key alone; the account statement is AWS's default key policy, without which the key cannot be administered.
-  #checkov:skip=CKV_AWS_356:A key policy's Resource "*" is this key alone, not every resource.
-  #checkov:skip=CKV_AWS_109:The account-root statement is AWS's default key policy; IAM policies in the account still decide who may use it.
-  statement {
-    sid       = "AccountAdministers"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-  # CloudFront reads the encrypted objects through the origin access control.
+# CloudFront reads the encrypted objects through the origin access control.
+data "aws_iam_policy_document" "cloudfront_decrypts" {
   statement {
     sid       = "CloudFrontDecrypts"
     actions   = ["kms:Decrypt"]
@@ -54,12 +38,12 @@ data "aws_iam_policy_document" "kms" {
   }
 }
 
-resource "aws_kms_key" "static" {
-  description             = "${var.name}: static files"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.kms.json
-  tags                    = local.tags
+module "key" {
+  source                 = "../kms-key"
+  alias                  = "${var.name}-static"
+  description            = "${var.name}: static files"
+  extra_policy_documents = [data.aws_iam_policy_document.cloudfront_decrypts.json]
+  tags                   = local.tags
 }
 
 resource "aws_s3_bucket" "static" {
@@ -96,7 +80,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "static" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.static.arn
+      kms_master_key_id = module.key.arn
     }
     bucket_key_enabled = true
   }
