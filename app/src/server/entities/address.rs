@@ -23,12 +23,4 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
-    User,
-}
-
-related!(user => User);
-
-impl ActiveModelBehavior for ActiveModel {}
+relations!(User => belongs_to user (UserId));

@@ -14,14 +14,7 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
-    User,
-    #[sea_orm(has_many = "super::cart_item::Entity")]
-    CartItem,
+relations! {
+    User => belongs_to user (UserId),
+    CartItem => has_many cart_item,
 }
-
-related!(user => User, cart_item => CartItem);
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -12,14 +12,7 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::product::Entity", from = "Column::ProductId", to = "super::product::Column::Id")]
-    Product,
-    #[sea_orm(belongs_to = "super::cart::Entity", from = "Column::CartId", to = "super::cart::Column::Id")]
-    Cart,
+relations! {
+    Product => belongs_to product (ProductId),
+    Cart => belongs_to cart (CartId),
 }
-
-related!(product => Product, cart => Cart);
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -14,12 +14,4 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(has_many = "super::product::Entity")]
-    Product,
-}
-
-related!(product => Product);
-
-impl ActiveModelBehavior for ActiveModel {}
+relations!(Product => has_many product);

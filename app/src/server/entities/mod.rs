@@ -1,16 +1,43 @@
 //! SeaORM entities, one per table. They sit below the services and import nothing above them.
 
-/// `impl Related<super::<table>::Entity> for Entity` through `Relation::<Variant>`, for each
-/// `table => Variant` given: what `find_related`, `inner_join` and `left_join` follow.
-macro_rules! related {
-    ($($table:ident => $variant:ident),+ $(,)?) => {
+/// An entity's `Relation` enum, how each relation joins, the `Related` impl that
+/// `find_related`, `inner_join` and `left_join` follow, and the default `ActiveModelBehavior`:
+/// `Variant => belongs_to table (ForeignKeyColumn)` for a foreign key this table holds,
+/// `Variant => has_many table` for one that points here. Nothing here cascades: the migrations
+/// own `ON DELETE`.
+macro_rules! relations {
+    ($($variant:ident => $kind:ident $table:ident $(($column:ident))?),* $(,)?) => {
+        #[derive(Copy, Clone, Debug, EnumIter)]
+        pub enum Relation {
+            $($variant),*
+        }
+
+        impl RelationTrait for Relation {
+            fn def(&self) -> RelationDef {
+                match *self {
+                    $(Self::$variant => relations!(@def $kind $table $($column)?),)*
+                }
+            }
+        }
+
         $(
             impl Related<super::$table::Entity> for Entity {
                 fn to() -> RelationDef {
                     Relation::$variant.def()
                 }
             }
-        )+
+        )*
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+    (@def belongs_to $table:ident $column:ident) => {
+        Entity::belongs_to(super::$table::Entity)
+            .from(Column::$column)
+            .to(super::$table::Column::Id)
+            .into()
+    };
+    (@def has_many $table:ident) => {
+        Entity::has_many(super::$table::Entity).into()
     };
 }
 

@@ -30,16 +30,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
-    User,
-    #[sea_orm(has_many = "super::order_item::Entity")]
-    OrderItem,
-    #[sea_orm(has_many = "super::order_status_history::Entity")]
-    StatusHistory,
+relations! {
+    User => belongs_to user (UserId),
+    OrderItem => has_many order_item,
+    StatusHistory => has_many order_status_history,
 }
-
-related!(user => User, order_item => OrderItem, order_status_history => StatusHistory);
-
-impl ActiveModelBehavior for ActiveModel {}

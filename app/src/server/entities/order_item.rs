@@ -15,14 +15,7 @@ pub struct Model {
     pub line_total_cents: i64,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::order::Entity", from = "Column::OrderId", to = "super::order::Column::Id")]
-    Order,
-    #[sea_orm(belongs_to = "super::product::Entity", from = "Column::ProductId", to = "super::product::Column::Id")]
-    Product,
+relations! {
+    Order => belongs_to order (OrderId),
+    Product => belongs_to product (ProductId),
 }
-
-related!(order => Order, product => Product);
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -12,12 +12,4 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::order::Entity", from = "Column::OrderId", to = "super::order::Column::Id")]
-    Order,
-}
-
-related!(order => Order);
-
-impl ActiveModelBehavior for ActiveModel {}
+relations!(Order => belongs_to order (OrderId));

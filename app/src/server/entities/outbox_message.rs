@@ -36,14 +36,7 @@ impl std::fmt::Debug for Model {
     }
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::order::Entity", from = "Column::OrderId", to = "super::order::Column::Id")]
-    Order,
-    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
-    User,
+relations! {
+    Order => belongs_to order (OrderId),
+    User => belongs_to user (UserId),
 }
-
-related!(order => Order, user => User);
-
-impl ActiveModelBehavior for ActiveModel {}

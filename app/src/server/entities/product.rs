@@ -26,12 +26,4 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::category::Entity", from = "Column::CategoryId", to = "super::category::Column::Id")]
-    Category,
-}
-
-related!(category => Category);
-
-impl ActiveModelBehavior for ActiveModel {}
+relations!(Category => belongs_to category (CategoryId));

@@ -18,16 +18,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(belongs_to = "super::product::Entity", from = "Column::ProductId", to = "super::product::Column::Id")]
-    Product,
-    #[sea_orm(belongs_to = "super::order::Entity", from = "Column::OrderId", to = "super::order::Column::Id")]
-    Order,
-    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
-    User,
+relations! {
+    Product => belongs_to product (ProductId),
+    Order => belongs_to order (OrderId),
+    User => belongs_to user (UserId),
 }
-
-related!(product => Product, order => Order, user => User);
-
-impl ActiveModelBehavior for ActiveModel {}

@@ -23,14 +23,7 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(has_many = "super::order::Entity")]
-    Order,
-    #[sea_orm(has_many = "super::address::Entity")]
-    Address,
+relations! {
+    Order => has_many order,
+    Address => has_many address,
 }
-
-related!(order => Order, address => Address);
-
-impl ActiveModelBehavior for ActiveModel {}
