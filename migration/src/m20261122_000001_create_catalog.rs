@@ -40,8 +40,9 @@ enum Products {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
+        create_tables(
+            manager,
+            [
                 table_with_id(Categories::Table, Categories::Id)
                     .col(string_len(Categories::Name, 80))
                     .col(string_len_uniq(Categories::Slug, 80))
@@ -50,12 +51,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_now(Categories::CreatedAt))
                     .col(timestamp_now(Categories::UpdatedAt))
                     .to_owned(),
-            )
-            .await?;
-
-        // CHECK constraints must be part of CREATE TABLE: SQLite cannot add them later.
-        manager
-            .create_table(
+                // CHECK constraints must be part of CREATE TABLE: SQLite cannot add them later.
                 table_with_id(Products::Table, Products::Id)
                     .col(integer(Products::CategoryId))
                     .col(string_len(Products::Name, 160))
@@ -87,8 +83,9 @@ impl MigrationTrait for Migration {
                             .on_update(ForeignKeyAction::Cascade),
                     )
                     .to_owned(),
-            )
-            .await?;
+            ],
+        )
+        .await?;
 
         // Listing queries always filter on `active` and order by one of these columns; the id
         // breaks ties so pagination is stable.
@@ -102,15 +99,11 @@ impl MigrationTrait for Migration {
             ),
             ("idx_products_featured", &[Products::Featured, Products::Active]),
         ];
-        for (name, columns) in listing_indexes {
-            let mut index = Index::create();
-            index.name(name).table(Products::Table).if_not_exists();
-            for column in columns {
-                index.col(*column);
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
-        Ok(())
+        let indexes: Vec<_> = listing_indexes
+            .iter()
+            .map(|(name, columns)| index(name, Products::Table, columns.iter().copied()))
+            .collect();
+        create_indexes(manager, indexes).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

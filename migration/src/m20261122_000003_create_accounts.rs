@@ -72,8 +72,9 @@ enum FailedSignIns {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
+        create_tables(
+            manager,
+            [
                 table_with_id(Users::Table, Users::Id)
                     // Stored trimmed and lowercased, so uniqueness ignores case.
                     .col(string_len_uniq(Users::Email, 254))
@@ -88,11 +89,6 @@ impl MigrationTrait for Migration {
                     .col(timestamp_now(Users::CreatedAt))
                     .col(timestamp_now(Users::UpdatedAt))
                     .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
                 table_with_id(Addresses::Table, Addresses::Id)
                     .col(integer(Addresses::UserId))
                     .col(
@@ -110,19 +106,10 @@ impl MigrationTrait for Migration {
                     .col(boolean(Addresses::IsDefault).default(false))
                     .col(timestamp_now(Addresses::CreatedAt))
                     .col(timestamp_now(Addresses::UpdatedAt))
-                    .foreign_key(&mut cascade(
-                        "fk_addresses_user",
-                        (Addresses::Table, Addresses::UserId),
-                        (Users::Table, Users::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_addresses_user", Addresses::UserId, Users::Table))
                     .to_owned(),
-            )
-            .await?;
-
-        // Session ids are tower-sessions' 128-bit random ids; the user id is copied out of the
-        // session data on save, so "sign out everywhere else" is one DELETE.
-        manager
-            .create_table(
+                // Session ids are tower-sessions' 128-bit random ids; the user id is copied out of the
+                // session data on save, so "sign out everywhere else" is one DELETE.
                 Table::create()
                     .table(Sessions::Table)
                     .if_not_exists()
@@ -130,17 +117,8 @@ impl MigrationTrait for Migration {
                     .col(text(Sessions::Data))
                     .col(big_integer(Sessions::ExpiresAt))
                     .col(integer_null(Sessions::UserId))
-                    .foreign_key(&mut cascade(
-                        "fk_sessions_user",
-                        (Sessions::Table, Sessions::UserId),
-                        (Users::Table, Users::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_sessions_user", Sessions::UserId, Users::Table))
                     .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
                 table_with_id(SessionActivity::Table, SessionActivity::Id)
                     .col(string_len_uniq(SessionActivity::SessionId, 64))
                     .col(integer_null(SessionActivity::UserId))
@@ -149,43 +127,31 @@ impl MigrationTrait for Migration {
                     .col(timestamp_now(SessionActivity::FirstSeen))
                     .col(timestamp_now(SessionActivity::LastSeen))
                     .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
                 table_with_id(FailedSignIns::Table, FailedSignIns::Id)
                     .col(string_len(FailedSignIns::Email, 254))
                     .col(string_len(FailedSignIns::ClientIp, 45))
                     .col(timestamp_now(FailedSignIns::AttemptedAt))
                     .to_owned(),
-            )
-            .await?;
+            ],
+        )
+        .await?;
 
         create_indexes(
             manager,
             vec![
-                index(
-                    "idx_addresses_user_kind",
-                    Addresses::Table,
-                    vec![Addresses::UserId.into_iden(), Addresses::Kind.into_iden()],
-                ),
-                index("idx_sessions_expires", Sessions::Table, vec![Sessions::ExpiresAt.into_iden()]),
-                index("idx_sessions_user", Sessions::Table, vec![Sessions::UserId.into_iden()]),
-                index(
-                    "idx_session_activity_last_seen",
-                    SessionActivity::Table,
-                    vec![SessionActivity::LastSeen.into_iden()],
-                ),
+                index("idx_addresses_user_kind", Addresses::Table, [Addresses::UserId, Addresses::Kind]),
+                index("idx_sessions_expires", Sessions::Table, [Sessions::ExpiresAt]),
+                index("idx_sessions_user", Sessions::Table, [Sessions::UserId]),
+                index("idx_session_activity_last_seen", SessionActivity::Table, [SessionActivity::LastSeen]),
                 index(
                     "idx_failed_sign_ins_email_time",
                     FailedSignIns::Table,
-                    vec![FailedSignIns::Email.into_iden(), FailedSignIns::AttemptedAt.into_iden()],
+                    [FailedSignIns::Email, FailedSignIns::AttemptedAt],
                 ),
                 index(
                     "idx_failed_sign_ins_ip_time",
                     FailedSignIns::Table,
-                    vec![FailedSignIns::ClientIp.into_iden(), FailedSignIns::AttemptedAt.into_iden()],
+                    [FailedSignIns::ClientIp, FailedSignIns::AttemptedAt],
                 ),
             ],
         )

@@ -43,7 +43,7 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 "idx_monitoring_samples_recorded_at",
                 MonitoringSamples::Table,
-                vec![MonitoringSamples::RecordedAt.into_iden()],
+                [MonitoringSamples::RecordedAt],
             ))
             .await?;
         manager
@@ -60,7 +60,7 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 "idx_monitoring_events_recorded_at",
                 MonitoringEvents::Table,
-                vec![MonitoringEvents::RecordedAt.into_iden()],
+                [MonitoringEvents::RecordedAt],
             ))
             .await
     }

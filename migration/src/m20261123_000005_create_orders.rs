@@ -78,35 +78,25 @@ enum OrderStatusHistory {
 #[derive(DeriveIden)]
 enum EmailOutbox {
     Table,
-    Id,
-    OrderId,
-    Kind,
-    Recipient,
-    Attempts,
-    NextAttemptAt,
-    SentAt,
-    LastError,
-    CreatedAt,
 }
 
 #[derive(DeriveIden)]
 enum Users {
     Table,
-    Id,
 }
 
 #[derive(DeriveIden)]
 enum Products {
     Table,
-    Id,
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // A cart belongs to a user or, for a guest, to a session; never both.
-        manager
-            .create_table(
+        create_tables(
+            manager,
+            [
+                // A cart belongs to a user or, for a guest, to a session; never both.
                 table_with_id(Carts::Table, Carts::Id)
                     .col(integer_null(Carts::UserId).unique_key())
                     .col(string_len_null(Carts::SessionKey, 64).unique_key())
@@ -116,17 +106,8 @@ impl MigrationTrait for Migration {
                         "carts_one_owner",
                         Expr::col(Carts::UserId).is_null().ne(Expr::col(Carts::SessionKey).is_null()),
                     ))
-                    .foreign_key(&mut cascade(
-                        "fk_carts_user",
-                        (Carts::Table, Carts::UserId),
-                        (Users::Table, Users::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_carts_user", Carts::UserId, Users::Table))
                     .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
                 table_with_id(CartItems::Table, CartItems::Id)
                     .col(integer(CartItems::CartId))
                     .col(integer(CartItems::ProductId))
@@ -136,22 +117,9 @@ impl MigrationTrait for Migration {
                     )
                     .col(timestamp_now(CartItems::CreatedAt))
                     .col(timestamp_now(CartItems::UpdatedAt))
-                    .foreign_key(&mut cascade(
-                        "fk_cart_items_cart",
-                        (CartItems::Table, CartItems::CartId),
-                        (Carts::Table, Carts::Id),
-                    ))
-                    .foreign_key(&mut cascade(
-                        "fk_cart_items_product",
-                        (CartItems::Table, CartItems::ProductId),
-                        (Products::Table, Products::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_cart_items_cart", CartItems::CartId, Carts::Table))
+                    .foreign_key(&mut cascade("fk_cart_items_product", CartItems::ProductId, Products::Table))
                     .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
                 table_with_id(Orders::Table, Orders::Id)
                     .col(string_len_uniq(Orders::Number, 16))
                     .col(integer(Orders::UserId))
@@ -171,17 +139,8 @@ impl MigrationTrait for Migration {
                     .col(string_len(Orders::CartFingerprint, 64))
                     .col(timestamp_now(Orders::CreatedAt))
                     .col(timestamp_now(Orders::UpdatedAt))
-                    .foreign_key(&mut cascade(
-                        "fk_orders_user",
-                        (Orders::Table, Orders::UserId),
-                        (Users::Table, Users::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_orders_user", Orders::UserId, Users::Table))
                     .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
                 table_with_id(OrderItems::Table, OrderItems::Id)
                     .col(integer(OrderItems::OrderId))
                     .col(integer(OrderItems::ProductId))
@@ -190,17 +149,8 @@ impl MigrationTrait for Migration {
                     .col(big_integer(OrderItems::UnitPriceCents))
                     .col(integer(OrderItems::Quantity))
                     .col(big_integer(OrderItems::LineTotalCents))
-                    .foreign_key(&mut cascade(
-                        "fk_order_items_order",
-                        (OrderItems::Table, OrderItems::OrderId),
-                        (Orders::Table, Orders::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_order_items_order", OrderItems::OrderId, Orders::Table))
                     .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
                 table_with_id(OrderStatusHistory::Table, OrderStatusHistory::Id)
                     .col(integer(OrderStatusHistory::OrderId))
                     .col(string_len(OrderStatusHistory::Status, 16))
@@ -208,67 +158,21 @@ impl MigrationTrait for Migration {
                     .col(timestamp_now(OrderStatusHistory::CreatedAt))
                     .foreign_key(&mut cascade(
                         "fk_order_status_history_order",
-                        (OrderStatusHistory::Table, OrderStatusHistory::OrderId),
-                        (Orders::Table, Orders::Id),
+                        OrderStatusHistory::OrderId,
+                        Orders::Table,
                     ))
                     .to_owned(),
-            )
-            .await?;
+            ],
+        )
+        .await?;
 
-        manager
-            .create_table(
-                table_with_id(EmailOutbox::Table, EmailOutbox::Id)
-                    .col(integer(EmailOutbox::OrderId))
-                    .col(string_len(EmailOutbox::Kind, 32))
-                    .col(string_len(EmailOutbox::Recipient, 254))
-                    .col(integer(EmailOutbox::Attempts).default(0))
-                    .col(timestamp_now(EmailOutbox::NextAttemptAt))
-                    .col(timestamp_with_time_zone_null(EmailOutbox::SentAt))
-                    .col(string_len_null(EmailOutbox::LastError, 300))
-                    .col(timestamp_now(EmailOutbox::CreatedAt))
-                    .foreign_key(&mut cascade(
-                        "fk_email_outbox_order",
-                        (EmailOutbox::Table, EmailOutbox::OrderId),
-                        (Orders::Table, Orders::Id),
-                    ))
-                    .to_owned(),
-            )
-            .await?;
+        create_email_outbox(manager).await?;
 
         let indexes = [
-            Index::create()
-                .name("uq_cart_items_cart_product")
-                .table(CartItems::Table)
-                .col(CartItems::CartId)
-                .col(CartItems::ProductId)
-                .unique()
-                .if_not_exists()
-                .to_owned(),
-            index(
-                "idx_orders_user_created",
-                Orders::Table,
-                vec![Orders::UserId.into_iden(), Orders::CreatedAt.into_iden()],
-            ),
-            index("idx_order_items_order", OrderItems::Table, vec![OrderItems::OrderId.into_iden()]),
-            index(
-                "idx_order_status_history_order",
-                OrderStatusHistory::Table,
-                vec![OrderStatusHistory::OrderId.into_iden()],
-            ),
-            // At most one message of each kind per order: the worker may retry, never duplicate.
-            Index::create()
-                .name("uq_email_outbox_order_kind")
-                .table(EmailOutbox::Table)
-                .col(EmailOutbox::OrderId)
-                .col(EmailOutbox::Kind)
-                .unique()
-                .if_not_exists()
-                .to_owned(),
-            index(
-                "idx_email_outbox_due",
-                EmailOutbox::Table,
-                vec![EmailOutbox::SentAt.into_iden(), EmailOutbox::NextAttemptAt.into_iden()],
-            ),
+            unique_index("uq_cart_items_cart_product", CartItems::Table, [CartItems::CartId, CartItems::ProductId]),
+            index("idx_orders_user_created", Orders::Table, [Orders::UserId, Orders::CreatedAt]),
+            index("idx_order_items_order", OrderItems::Table, [OrderItems::OrderId]),
+            index("idx_order_status_history_order", OrderStatusHistory::Table, [OrderStatusHistory::OrderId]),
         ];
         create_indexes(manager, indexes).await
     }

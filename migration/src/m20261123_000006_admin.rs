@@ -24,7 +24,6 @@ enum StockMovements {
 #[derive(DeriveIden)]
 enum Products {
     Table,
-    Id,
     ArchivedAt,
 }
 
@@ -52,11 +51,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null(StockMovements::OrderId))
                     .col(integer_null(StockMovements::UserId))
                     .col(timestamp_now(StockMovements::CreatedAt))
-                    .foreign_key(&mut cascade(
-                        "fk_stock_movements_product",
-                        (StockMovements::Table, StockMovements::ProductId),
-                        (Products::Table, Products::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_stock_movements_product", StockMovements::ProductId, Products::Table))
                     .to_owned(),
             )
             .await?;
@@ -64,7 +59,7 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 "idx_stock_movements_product",
                 StockMovements::Table,
-                vec![StockMovements::ProductId.into_iden(), StockMovements::Id.into_iden()],
+                [StockMovements::ProductId, StockMovements::Id],
             ))
             .await?;
         manager

@@ -22,7 +22,6 @@ enum Users {
 #[derive(DeriveIden)]
 enum Orders {
     Table,
-    Id,
 }
 
 #[derive(DeriveIden)]
@@ -124,8 +123,9 @@ impl MigrationTrait for Migration {
             .execute_unprepared("UPDATE users SET email_verified_at = CURRENT_TIMESTAMP WHERE role = 'admin'")
             .await?;
 
-        manager
-            .create_table(
+        create_tables(
+            manager,
+            [
                 table_with_id(AccountTokens::Table, AccountTokens::Id)
                     .col(integer(AccountTokens::UserId))
                     .col(string_len(AccountTokens::Purpose, 24))
@@ -135,16 +135,8 @@ impl MigrationTrait for Migration {
                     .col(string_len(AccountTokens::Email, 254))
                     .col(timestamp_now(AccountTokens::CreatedAt))
                     .col(timestamp_with_time_zone(AccountTokens::ExpiresAt))
-                    .foreign_key(&mut cascade(
-                        "fk_account_tokens_user",
-                        (AccountTokens::Table, AccountTokens::UserId),
-                        (Users::Table, Users::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_account_tokens_user", AccountTokens::UserId, Users::Table))
                     .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
                 table_with_id(MailRequests::Table, MailRequests::Id)
                     .col(string_len(MailRequests::Purpose, 24))
                     // Whatever was typed (normalised), whether or not an account has it.
@@ -152,10 +144,6 @@ impl MigrationTrait for Migration {
                     .col(string_len(MailRequests::ClientIp, 45))
                     .col(timestamp_now(MailRequests::RequestedAt))
                     .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
                 table_with_id(OutboxMessages::Table, OutboxMessages::Id)
                     .col(string_len(OutboxMessages::Kind, 32))
                     .col(string_len(OutboxMessages::Recipient, 254))
@@ -170,11 +158,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(OutboxMessages::SentAt))
                     .col(string_len_null(OutboxMessages::LastError, 300))
                     .col(timestamp_now(OutboxMessages::CreatedAt))
-                    .foreign_key(&mut cascade(
-                        "fk_outbox_messages_order",
-                        (OutboxMessages::Table, OutboxMessages::OrderId),
-                        (Orders::Table, Orders::Id),
-                    ))
+                    .foreign_key(&mut cascade("fk_outbox_messages_order", OutboxMessages::OrderId, Orders::Table))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_outbox_messages_user")
@@ -183,8 +167,9 @@ impl MigrationTrait for Migration {
                             .on_delete(ForeignKeyAction::SetNull),
                     )
                     .to_owned(),
-            )
-            .await?;
+            ],
+        )
+        .await?;
         manager
             .get_connection()
             .execute_unprepared(
@@ -224,60 +209,29 @@ impl MigrationTrait for Migration {
             index(
                 "idx_account_tokens_user_purpose",
                 AccountTokens::Table,
-                vec![AccountTokens::UserId.into_iden(), AccountTokens::Purpose.into_iden()],
+                [AccountTokens::UserId, AccountTokens::Purpose],
             ),
-            index(
-                "idx_mail_requests_email",
-                MailRequests::Table,
-                vec![MailRequests::Email.into_iden(), MailRequests::RequestedAt.into_iden()],
-            ),
-            index(
-                "idx_mail_requests_client",
-                MailRequests::Table,
-                vec![MailRequests::ClientIp.into_iden(), MailRequests::RequestedAt.into_iden()],
-            ),
+            index("idx_mail_requests_email", MailRequests::Table, [MailRequests::Email, MailRequests::RequestedAt]),
+            index("idx_mail_requests_client", MailRequests::Table, [MailRequests::ClientIp, MailRequests::RequestedAt]),
             // At most one message of each kind per order: the worker may retry, never duplicate.
-            Index::create()
-                .name("uq_outbox_messages_order_kind")
-                .table(OutboxMessages::Table)
-                .col(OutboxMessages::OrderId)
-                .col(OutboxMessages::Kind)
-                .unique()
-                .if_not_exists()
-                .to_owned(),
+            unique_index(
+                "uq_outbox_messages_order_kind",
+                OutboxMessages::Table,
+                [OutboxMessages::OrderId, OutboxMessages::Kind],
+            ),
             index(
                 "idx_outbox_messages_due",
                 OutboxMessages::Table,
-                vec![OutboxMessages::SentAt.into_iden(), OutboxMessages::NextAttemptAt.into_iden()],
+                [OutboxMessages::SentAt, OutboxMessages::NextAttemptAt],
             ),
-            index("idx_outbox_messages_user", OutboxMessages::Table, vec![OutboxMessages::UserId.into_iden()]),
+            index("idx_outbox_messages_user", OutboxMessages::Table, [OutboxMessages::UserId]),
         ];
         create_indexes(manager, indexes).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // Back to the order-only outbox: messages about accounts have nowhere to go.
-        manager
-            .create_table(
-                Table::create()
-                    .table(EmailOutbox::Table)
-                    .col(pk_auto(OutboxMessages::Id))
-                    .col(integer(OutboxMessages::OrderId))
-                    .col(string_len(OutboxMessages::Kind, 32))
-                    .col(string_len(OutboxMessages::Recipient, 254))
-                    .col(integer(OutboxMessages::Attempts).default(0))
-                    .col(timestamp_now(OutboxMessages::NextAttemptAt))
-                    .col(timestamp_with_time_zone_null(OutboxMessages::SentAt))
-                    .col(string_len_null(OutboxMessages::LastError, 300))
-                    .col(timestamp_now(OutboxMessages::CreatedAt))
-                    .foreign_key(&mut cascade(
-                        "fk_email_outbox_order",
-                        (EmailOutbox::Table, OutboxMessages::OrderId),
-                        (Orders::Table, Orders::Id),
-                    ))
-                    .to_owned(),
-            )
-            .await?;
+        create_email_outbox(manager).await?;
         manager
             .get_connection()
             .execute_unprepared(
@@ -286,25 +240,16 @@ impl MigrationTrait for Migration {
                  last_error, created_at FROM outbox_messages WHERE kind = 'order_confirmation' ORDER BY id",
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("uq_email_outbox_order_kind")
-                    .table(EmailOutbox::Table)
-                    .col(OutboxMessages::OrderId)
-                    .col(OutboxMessages::Kind)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        for table in [
-            OutboxMessages::Table.into_iden(),
-            ShopPages::Table.into_iden(),
-            MailRequests::Table.into_iden(),
-            AccountTokens::Table.into_iden(),
-        ] {
-            manager.drop_table(Table::drop().table(table).if_exists().to_owned()).await?;
-        }
+        drop_tables(
+            manager,
+            vec![
+                OutboxMessages::Table.into_iden(),
+                ShopPages::Table.into_iden(),
+                MailRequests::Table.into_iden(),
+                AccountTokens::Table.into_iden(),
+            ],
+        )
+        .await?;
         for column in [Users::EmailVerifiedAt, Users::DeletedAt] {
             manager.alter_table(Table::alter().table(Users::Table).drop_column(column).to_owned()).await?;
         }

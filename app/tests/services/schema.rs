@@ -35,6 +35,47 @@ db_test!(migrations_go_down_and_up_again, |t| async move {
     assert!(Migrator::get_pending_migrations(&t.db).await.unwrap().is_empty());
 });
 
+/// Every table, column, index and constraint, as text, in a fixed order.
+async fn schema(db: &sea_orm::DatabaseConnection) -> Vec<String> {
+    let backend = db.get_database_backend();
+    let queries: &[&str] = match backend {
+        sea_orm::DbBackend::Sqlite => &["SELECT type || ' ' || name || ': ' || COALESCE(sql, '') AS line \
+             FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND tbl_name <> 'seaql_migrations'"],
+        _ => &[
+            "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || \
+             COALESCE(column_default, '') AS line FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name <> 'seaql_migrations'",
+            "SELECT indexdef AS line FROM pg_indexes WHERE schemaname = current_schema() \
+             AND tablename <> 'seaql_migrations'",
+            "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS line \
+             FROM pg_constraint WHERE connamespace = current_schema()::regnamespace \
+             AND conrelid::regclass::text <> 'seaql_migrations'",
+        ],
+    };
+    let mut lines = Vec::new();
+    for query in queries {
+        for row in db.query_all_raw(sea_orm::Statement::from_string(backend, *query)).await.unwrap() {
+            lines.push(row.try_get::<String>("", "line").unwrap());
+        }
+    }
+    lines.sort();
+    lines
+}
+
+db_test!(each_migration_down_restores_the_schema_from_before_it, |t| async move {
+    Migrator::down(&t.db, None).await.unwrap();
+    let mut before = vec![schema(&t.db).await];
+    let count = Migrator::migrations().len();
+    for _ in 0..count {
+        Migrator::up(&t.db, Some(1)).await.unwrap();
+        before.push(schema(&t.db).await);
+    }
+    for step in (0..count).rev() {
+        Migrator::down(&t.db, Some(1)).await.unwrap();
+        assert_eq!(schema(&t.db).await, before[step], "after the down of migration {}", step + 1);
+    }
+});
+
 db_test!(the_outbox_move_keeps_every_order_message_going_down_and_up, |t| async move {
     use crate::orders::{customer, new_key, product_with, request};
     use app::server::{
