@@ -7,7 +7,10 @@
 
 use crate::{
     domain::error::AppError,
-    server::entities::{account_token, mail_request},
+    server::{
+        entities::{account_token, mail_request},
+        services::earliest,
+    },
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -190,13 +193,7 @@ pub async fn throttle(
         None
     };
     if let Some(scope) = scope {
-        let oldest: Option<DateTime<Utc>> = scope
-            .select_only()
-            .column(mail_request::Column::RequestedAt)
-            .order_by_asc(mail_request::Column::RequestedAt)
-            .into_tuple()
-            .one(db)
-            .await?;
+        let oldest: Option<DateTime<Utc>> = earliest(db, scope, mail_request::Column::RequestedAt).await?;
         let frees_at = oldest.unwrap_or(now) + MAIL_REQUEST_WINDOW;
         return Err(AppError::RateLimited { retry_after_secs: (frees_at - now).num_seconds().max(1) as u64 });
     }

@@ -11,7 +11,7 @@ use crate::{
         password::{PasswordHasher, check_password},
         services::{
             account_links::{self, LinkPurpose},
-            begin_write,
+            begin_write, earliest,
             outbox::{self, MailKind, Outgoing},
         },
     },
@@ -20,8 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{Set, Unchanged},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, SqlErr,
     sea_query::Expr,
 };
 
@@ -317,13 +316,7 @@ async fn refuse_when_locked(
     };
     let Some(scope) = locked_scope else { return Ok(()) };
     // The lock lifts when the oldest failure in the window ages out of it.
-    let oldest: Option<DateTime<Utc>> = scope
-        .select_only()
-        .column(failed_sign_in::Column::AttemptedAt)
-        .order_by_asc(failed_sign_in::Column::AttemptedAt)
-        .into_tuple()
-        .one(db)
-        .await?;
+    let oldest: Option<DateTime<Utc>> = earliest(db, scope, failed_sign_in::Column::AttemptedAt).await?;
     let unlocks_at = oldest.unwrap_or(now) + Duration::minutes(LOCKOUT_WINDOW_MINUTES);
     let retry_after_secs = (unlocks_at - now).num_seconds().max(1) as u64;
     Err(AppError::RateLimited { retry_after_secs })

@@ -5,22 +5,21 @@
 use crate::domain::shop::CURRENCY;
 use crate::{
     domain::admin::{
-        ADMIN_PAGE_SIZE, AdminPage, AdminProductRow, CategoryChoice, ProductDraft, ProductEditor, StockReason,
-        price_field,
+        AdminPage, AdminProductRow, CategoryChoice, ProductDraft, ProductEditor, StockReason, price_field,
     },
     domain::error::{AppError, FieldError},
     domain::model::{Money, PageNumber},
     server::{
         entities::{category, order_item, product},
-        services::{begin_write, stock},
+        services::{admin_page, begin_write, stock},
     },
 };
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DerivePartialModel, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, UpdateMany,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
@@ -30,12 +29,14 @@ const PLACEHOLDER_SIZE: (i32, i32) = (480, 360);
 /// Movements shown in the editor.
 const LEDGER_SHOWN: u64 = 50;
 
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "product::Entity")]
 struct RowData {
     id: i32,
     name: String,
     sku: String,
     slug: String,
+    #[sea_orm(from_expr = "Expr::col((category::Entity, category::Column::Name))")]
     category_name: String,
     price_cents: i64,
     currency: String,
@@ -76,43 +77,19 @@ pub async fn list(
                 .add(like(product::Column::Slug)),
         );
     }
-    let total = select.clone().count(db).await?;
-    let rows = select
-        .select_only()
-        .columns([
-            product::Column::Id,
-            product::Column::Name,
-            product::Column::Sku,
-            product::Column::Slug,
-            product::Column::PriceCents,
-            product::Column::Currency,
-            product::Column::Stock,
-            product::Column::Active,
-            product::Column::ArchivedAt,
-        ])
-        .column_as(category::Column::Name, "category_name")
-        .order_by_desc(product::Column::CreatedAt)
-        .order_by_desc(product::Column::Id)
-        .offset(page.offset(ADMIN_PAGE_SIZE))
-        .limit(ADMIN_PAGE_SIZE)
-        .into_model::<RowData>()
-        .all(db)
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| AdminProductRow {
-            id: row.id,
-            name: row.name,
-            sku: row.sku,
-            slug: row.slug,
-            category_name: row.category_name,
-            price: Money::new(row.price_cents, row.currency),
-            stock: row.stock,
-            active: row.active,
-            archived: row.archived_at.is_some(),
-        })
-        .collect();
-    Ok(AdminPage { items, total, page: page.get() })
+    let select = select.order_by_desc(product::Column::CreatedAt).order_by_desc(product::Column::Id);
+    admin_page(db, select, page, |row: RowData| AdminProductRow {
+        id: row.id,
+        name: row.name,
+        sku: row.sku,
+        slug: row.slug,
+        category_name: row.category_name,
+        price: Money::new(row.price_cents, row.currency),
+        stock: row.stock,
+        active: row.active,
+        archived: row.archived_at.is_some(),
+    })
+    .await
 }
 
 pub async fn category_choices(db: &impl ConnectionTrait) -> Result<Vec<CategoryChoice>, AppError> {
@@ -260,17 +237,10 @@ pub async fn update(db: &DatabaseConnection, admin_id: i32, id: i32, draft: &Pro
 /// Takes a product out of the shop for good while keeping it for the orders that name it:
 /// products are archived, never deleted, so order history and the ledger stay whole.
 pub async fn archive(db: &DatabaseConnection, admin_id: i32, id: i32) -> Result<(), AppError> {
-    let changed = product::Entity::update_many()
+    let archive = product::Entity::update_many()
         .col_expr(product::Column::Active, Expr::value(false))
-        .col_expr(product::Column::ArchivedAt, Expr::value(Utc::now()))
-        .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(product::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    if changed.rows_affected == 0 {
-        return Err(AppError::not_found("That product"));
-    }
-    crate::server::catalog_version::bump();
+        .col_expr(product::Column::ArchivedAt, Expr::value(Utc::now()));
+    update_product(db, id, archive).await?;
     let on_orders = order_item::Entity::find().filter(order_item::Column::ProductId.eq(id)).count(db).await?;
     tracing::info!(admin_id, product_id = id, on_orders, "product archived");
     Ok(())
@@ -285,10 +255,21 @@ pub async fn set_image(
     height: u32,
 ) -> Result<(), AppError> {
     let clamp = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
-    let changed = product::Entity::update_many()
+    let point_at_image = product::Entity::update_many()
         .col_expr(product::Column::ImagePath, Expr::value(path))
         .col_expr(product::Column::ImageWidth, Expr::value(clamp(width)))
-        .col_expr(product::Column::ImageHeight, Expr::value(clamp(height)))
+        .col_expr(product::Column::ImageHeight, Expr::value(clamp(height)));
+    update_product(db, id, point_at_image).await
+}
+
+/// Applies `update` to product `id` (stamping `updated_at`) and tells the catalog caches; a
+/// missing product is "not found".
+async fn update_product(
+    db: &impl ConnectionTrait,
+    id: i32,
+    update: UpdateMany<product::Entity>,
+) -> Result<(), AppError> {
+    let changed = update
         .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(product::Column::Id.eq(id))
         .exec(db)

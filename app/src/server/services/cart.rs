@@ -7,7 +7,7 @@ use crate::{
     domain::error::AppError,
     server::entities::{cart, cart_item, product, user},
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -163,16 +163,7 @@ pub async fn add(db: &DatabaseConnection, owner: &CartOwner, product_id: i32, qu
             item.update(&txn).await?;
         }
         None => {
-            cart_item::ActiveModel {
-                cart_id: Set(cart.id),
-                product_id: Set(product_id),
-                quantity: Set(wanted),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            insert_line(&txn, cart.id, product_id, wanted, now).await?;
         }
     }
     txn.commit().await?;
@@ -248,16 +239,7 @@ pub async fn merge_guest_cart(db: &DatabaseConnection, session_key: &str, user_i
                 }
                 (None, 0) => {}
                 (None, merged) => {
-                    cart_item::ActiveModel {
-                        cart_id: Set(account.id),
-                        product_id: Set(product.id),
-                        quantity: Set(merged),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        ..Default::default()
-                    }
-                    .insert(&txn)
-                    .await?;
+                    insert_line(&txn, account.id, product.id, merged, now).await?;
                 }
             }
         }
@@ -265,5 +247,26 @@ pub async fn merge_guest_cart(db: &DatabaseConnection, session_key: &str, user_i
     // The guest cart's items go with it (ON DELETE CASCADE).
     cart::Entity::delete_by_id(guest.id).exec(&txn).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// A new line of `quantity` units in a cart that has none of the product yet.
+async fn insert_line(
+    db: &impl ConnectionTrait,
+    cart_id: i32,
+    product_id: i32,
+    quantity: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    cart_item::ActiveModel {
+        cart_id: Set(cart_id),
+        product_id: Set(product_id),
+        quantity: Set(quantity),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
     Ok(())
 }

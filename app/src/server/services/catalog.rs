@@ -5,18 +5,22 @@ use crate::{
     server::entities::{category, product},
 };
 use sea_orm::{
-    ConnectionTrait, DbBackend, FromQueryResult, JoinType, PaginatorTrait, QueryOrder, QuerySelect, QueryTrait,
+    ConnectionTrait, DbBackend, DerivePartialModel, FromQueryResult, JoinType, PaginatorTrait, QueryOrder, QuerySelect,
+    QueryTrait,
     prelude::*,
     sea_query::{Alias, Expr, ExprTrait, IntoCondition, Order, Query, SelectStatement},
 };
 
 /// The columns a card needs, joined with the category name in the same query (no N+1).
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "product::Entity")]
 struct CardRow {
     id: i32,
     name: String,
     slug: String,
+    #[sea_orm(from_expr = "Expr::col((category::Entity, category::Column::Name))")]
     category_name: String,
+
     price_cents: i64,
     currency: String,
     stock: i32,
@@ -42,51 +46,37 @@ impl From<CardRow> for ProductCard {
 }
 
 fn card_query() -> Select<product::Entity> {
-    product::Entity::find()
-        .select_only()
-        .columns([
-            product::Column::Id,
-            product::Column::Name,
-            product::Column::Slug,
-            product::Column::PriceCents,
-            product::Column::Currency,
-            product::Column::Stock,
-            product::Column::ImagePath,
-            product::Column::ImageWidth,
-            product::Column::ImageHeight,
-        ])
-        .column_as(category::Column::Name, "category_name")
-        .inner_join(category::Entity)
-        .filter(product::Column::Active.eq(true))
+    product::Entity::find().inner_join(category::Entity).filter(product::Column::Active.eq(true))
+}
+
+/// The cards a [`card_query`] (narrowed, ordered and limited by the caller) finds.
+async fn cards(db: &impl ConnectionTrait, query: Select<product::Entity>) -> Result<Vec<ProductCard>, AppError> {
+    let rows = query.into_partial_model::<CardRow>().all(db).await?;
+    Ok(rows.into_iter().map(ProductCard::from).collect())
 }
 
 /// Active products, newest first, in the given window. Fetches one extra row to learn
 /// whether another page exists, instead of a separate COUNT query.
 pub async fn latest_products(db: &impl ConnectionTrait, window: PageWindow) -> Result<ProductPage, AppError> {
-    let mut rows = card_query()
+    let newest = card_query()
         .order_by(product::Column::CreatedAt, Order::Desc)
         .order_by(product::Column::Id, Order::Desc)
         .offset(window.offset())
-        .limit(window.limit() + 1)
-        .into_model::<CardRow>()
-        .all(db)
-        .await?;
-    let has_more = rows.len() as u64 > window.limit();
-    rows.truncate(window.limit() as usize);
-    Ok(ProductPage { items: rows.into_iter().map(ProductCard::from).collect(), has_more })
+        .limit(window.limit() + 1);
+    let mut items = cards(db, newest).await?;
+    let has_more = items.len() as u64 > window.limit();
+    items.truncate(window.limit() as usize);
+    Ok(ProductPage { items, has_more })
 }
 
 /// Featured active products for the home page, in catalog order.
 pub async fn featured_products(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<ProductCard>, AppError> {
-    let rows = card_query()
+    let featured = card_query()
         .filter(product::Column::Featured.eq(true))
         .order_by(category::Column::Position, Order::Asc)
         .order_by(product::Column::Id, Order::Asc)
-        .limit(limit)
-        .into_model::<CardRow>()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(ProductCard::from).collect())
+        .limit(limit);
+    cards(db, featured).await
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -169,20 +159,8 @@ pub async fn list_products(db: &impl ConnectionTrait, query: &ListingQuery) -> R
         SortOrder::Name => select.order_by(product::Column::Name, Order::Asc),
     };
     // The id breaks ties, so no product appears on two pages or on none.
-    let rows = select
-        .order_by(product::Column::Id, Order::Asc)
-        .offset(query.offset())
-        .limit(listing::PAGE_SIZE)
-        .into_model::<CardRow>()
-        .all(db)
-        .await?;
-
-    Ok(Listing {
-        query: query.clone(),
-        items: rows.into_iter().map(ProductCard::from).collect(),
-        total,
-        category: category.map(|(_, link)| link),
-    })
+    let page = select.order_by(product::Column::Id, Order::Asc).offset(query.offset()).limit(listing::PAGE_SIZE);
+    Ok(Listing { query: query.clone(), items: cards(db, page).await?, total, category: category.map(|(_, link)| link) })
 }
 
 // The category's id travels next to its public link so the listing can filter on it.
@@ -241,16 +219,14 @@ pub async fn product_detail(db: &impl ConnectionTrait, slug: &Slug) -> Result<Pr
     let Some((product, Some(category))) = found else {
         return Err(AppError::not_found("That product"));
     };
-    let related = card_query()
+    let same_category = card_query()
         .filter(product::Column::CategoryId.eq(product.category_id))
         .filter(product::Column::Id.ne(product.id))
         .order_by(product::Column::Featured, Order::Desc)
         .order_by(product::Column::CreatedAt, Order::Desc)
         .order_by(product::Column::Id, Order::Asc)
-        .limit(RELATED_LIMIT)
-        .into_model::<CardRow>()
-        .all(db)
-        .await?;
+        .limit(RELATED_LIMIT);
+    let related = cards(db, same_category).await?;
     Ok(ProductDetail {
         card: ProductCard {
             id: product.id,
@@ -266,7 +242,7 @@ pub async fn product_detail(db: &impl ConnectionTrait, slug: &Slug) -> Result<Pr
         sku: product.sku,
         description: product.description,
         category_slug: category.slug,
-        related: related.into_iter().map(ProductCard::from).collect(),
+        related,
     })
 }
 

@@ -15,8 +15,13 @@ pub mod shop_pages;
 pub mod stock;
 pub mod timeline;
 
-use crate::domain::error::AppError;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+use crate::domain::admin::{ADMIN_PAGE_SIZE, AdminPage};
+use crate::domain::{error::AppError, model::PageNumber};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, FromQueryResult, PaginatorTrait,
+    PartialModelTrait, QueryOrder, QuerySelect, Select, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// A transaction that will write. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a
 /// deferred transaction that reads first and writes later cannot upgrade while another writer
@@ -28,4 +33,37 @@ pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTrans
             ..Default::default()
         })
         .await?)
+}
+
+/// One page of a back-office table: how many rows `select` finds in all, then the page's
+/// `ADMIN_PAGE_SIZE` rows of it as `Row` (a partial model: its fields say which columns are
+/// read), each made into what the table shows.
+pub(crate) async fn admin_page<E, Row, Item>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    page: PageNumber,
+    item: impl FnMut(Row) -> Item,
+) -> Result<AdminPage<Item>, AppError>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    Row: PartialModelTrait + FromQueryResult + Send + Sync,
+{
+    let total = select.clone().count(db).await?;
+    let rows =
+        select.offset(page.offset(ADMIN_PAGE_SIZE)).limit(ADMIN_PAGE_SIZE).into_partial_model::<Row>().all(db).await?;
+    Ok(AdminPage { items: rows.into_iter().map(item).collect(), total, page: page.get() })
+}
+
+/// The earliest `column` among the rows `select` finds: when a sliding rate-limit window that
+/// has filled up starts to free again.
+pub(crate) async fn earliest<E>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    column: E::Column,
+) -> Result<Option<DateTime<Utc>>, AppError>
+where
+    E: EntityTrait,
+{
+    Ok(select.select_only().column(column).order_by_asc(column).into_tuple().one(db).await?)
 }

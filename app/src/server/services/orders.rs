@@ -6,7 +6,7 @@ use crate::domain::shop::CURRENCY;
 use crate::{
     domain::accounts::{AddressInput, PostalAddress},
     domain::admin::StockReason,
-    domain::admin::{ADMIN_PAGE_SIZE, AdminOrderDetail, AdminOrderRow, AdminPage, parse_tracking_number},
+    domain::admin::{AdminOrderDetail, AdminOrderRow, AdminPage, parse_tracking_number},
     domain::commerce::{
         CardOutcome, OrderDetail, OrderLine, OrderStatus, OrderSummary, PaymentMethod, PaymentStatus, PricingRules,
         StatusChange, Totals, check_test_card, order_number,
@@ -15,7 +15,7 @@ use crate::{
     server::{
         entities::{cart, cart_item, order, order_item, order_status_history, user},
         services::{
-            begin_write,
+            admin_page, begin_write,
             cart::lines,
             outbox::{self, MailKind, Outgoing},
             stock,
@@ -26,8 +26,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DerivePartialModel, EntityTrait, QueryFilter, QueryOrder,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 
@@ -403,58 +402,44 @@ pub async fn admin_list(
     status: Option<OrderStatus>,
     page: PageNumber,
 ) -> Result<AdminPage<AdminOrderRow>, AppError> {
-    #[derive(Debug, FromQueryResult)]
+    #[derive(Debug, DerivePartialModel)]
+    #[sea_orm(entity = "order::Entity")]
     struct Row {
         number: String,
+        #[sea_orm(from_expr = "Expr::col((user::Entity, user::Column::Email))")]
         email: String,
         status: OrderStatus,
         total_cents: i64,
         currency: String,
         created_at: chrono::DateTime<Utc>,
+        #[sea_orm(from_expr = "item_count()")]
         item_count: Option<i64>,
     }
-    let mut select = order::Entity::find();
+    let mut select = order::Entity::find().inner_join(user::Entity).order_by_desc(order::Column::Id);
     if let Some(status) = status {
         select = select.filter(order::Column::Status.eq(status));
     }
-    let total = select.clone().count(db).await?;
-    let item_count = Query::select()
+    admin_page(db, select, page, |row: Row| AdminOrderRow {
+        status: row.status,
+        number: row.number,
+        customer_email: row.email,
+        item_count: row.item_count.unwrap_or(0),
+        total: Money::new(row.total_cents, row.currency),
+        placed_at: row.created_at.to_rfc3339(),
+    })
+    .await
+}
+
+/// How many units the order of the outer row holds.
+fn item_count() -> Expr {
+    let sum = Query::select()
         .expr(Expr::col(order_item::Column::Quantity).sum().cast_as(Alias::new("BIGINT")))
         .from(order_item::Entity)
         .and_where(
             Expr::col((order_item::Entity, order_item::Column::OrderId)).equals((order::Entity, order::Column::Id)),
         )
         .to_owned();
-    let rows = select
-        .select_only()
-        .columns([
-            order::Column::Number,
-            order::Column::Status,
-            order::Column::TotalCents,
-            order::Column::Currency,
-            order::Column::CreatedAt,
-        ])
-        .column_as(user::Column::Email, "email")
-        .expr_as(Expr::SubQuery(None, Box::new(item_count.into())), "item_count")
-        .inner_join(user::Entity)
-        .order_by_desc(order::Column::Id)
-        .offset(page.offset(ADMIN_PAGE_SIZE))
-        .limit(ADMIN_PAGE_SIZE)
-        .into_model::<Row>()
-        .all(db)
-        .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| AdminOrderRow {
-            status: row.status,
-            number: row.number,
-            customer_email: row.email,
-            item_count: row.item_count.unwrap_or(0),
-            total: Money::new(row.total_cents, row.currency),
-            placed_at: row.created_at.to_rfc3339(),
-        })
-        .collect();
-    Ok(AdminPage { items, total, page: page.get() })
+    Expr::SubQuery(None, Box::new(sum.into()))
 }
 
 /// One order as the back office sees it: the customer's view plus who the customer is.

@@ -13,8 +13,8 @@ use crate::{
 };
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DerivePartialModel, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -154,12 +154,14 @@ pub async fn adjust(
     Ok(stock)
 }
 
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "stock_movement::Entity")]
 struct MovementRow {
     quantity_change: i32,
     stock_after: i32,
     reason: StockReason,
     note: String,
+    #[sea_orm(from_expr = "Expr::col((order::Entity, order::Column::Number))")]
     order_number: Option<String>,
     created_at: chrono::DateTime<Utc>,
 }
@@ -171,20 +173,11 @@ pub async fn ledger(
     limit: u64,
 ) -> Result<Vec<StockMovementView>, AppError> {
     let rows = stock_movement::Entity::find()
-        .select_only()
-        .columns([
-            stock_movement::Column::QuantityChange,
-            stock_movement::Column::StockAfter,
-            stock_movement::Column::Reason,
-            stock_movement::Column::Note,
-            stock_movement::Column::CreatedAt,
-        ])
-        .column_as(order::Column::Number, "order_number")
         .left_join(order::Entity)
         .filter(stock_movement::Column::ProductId.eq(product_id))
         .order_by_desc(stock_movement::Column::Id)
         .limit(limit)
-        .into_model::<MovementRow>()
+        .into_partial_model::<MovementRow>()
         .all(db)
         .await?;
     Ok(rows
