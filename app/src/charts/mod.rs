@@ -44,6 +44,13 @@ pub struct ChartSpec {
     pub y_max: Option<f64>,
 }
 
+impl ChartSpec {
+    /// A chart without threshold lines whose scale fits its data.
+    fn fitted(kind: ValueKind, lines: Vec<Line>) -> Self {
+        Self { kind, lines, thresholds: vec![], y_max: None }
+    }
+}
+
 pub const BLUE: RGBColor = RGBColor(37, 99, 235);
 pub const ORANGE: RGBColor = RGBColor(194, 65, 12);
 pub const GREEN: RGBColor = RGBColor(21, 128, 61);
@@ -169,57 +176,47 @@ pub fn dashboard() -> Vec<(&'static str, ChartSpec)> {
         ),
         (
             "Response time",
-            ChartSpec {
-                kind: ValueKind::Milliseconds,
-                lines: vec![
+            ChartSpec::fitted(
+                ValueKind::Milliseconds,
+                vec![
                     Line { label: "p50", color: BLUE, value: |s| s.latency_p50_ms },
                     Line { label: "p95", color: ORANGE, value: |s| s.latency_p95_ms },
                 ],
-                thresholds: vec![],
-                y_max: None,
-            },
+            ),
         ),
         (
             "Active users",
-            ChartSpec {
-                kind: ValueKind::Count,
-                lines: vec![Line { label: "Active users", color: PURPLE, value: |s| f64::from(s.active_users) }],
-                thresholds: vec![],
-                y_max: None,
-            },
+            ChartSpec::fitted(
+                ValueKind::Count,
+                vec![Line { label: "Active users", color: PURPLE, value: |s| f64::from(s.active_users) }],
+            ),
         ),
         (
             "Instances",
-            ChartSpec {
-                kind: ValueKind::Count,
-                lines: vec![
+            ChartSpec::fitted(
+                ValueKind::Count,
+                vec![
                     Line { label: "In service", color: GREEN, value: |s| f64::from(s.in_service) },
                     Line { label: "Desired", color: BLUE, value: |s| f64::from(s.desired) },
                 ],
-                thresholds: vec![],
-                y_max: None,
-            },
+            ),
         ),
         (
             "Requests per second",
-            ChartSpec {
-                kind: ValueKind::RequestsPerSecond,
-                lines: vec![Line { label: "Requests/s", color: ORANGE, value: |s| s.requests_per_sec }],
-                thresholds: vec![],
-                y_max: None,
-            },
+            ChartSpec::fitted(
+                ValueKind::RequestsPerSecond,
+                vec![Line { label: "Requests/s", color: ORANGE, value: |s| s.requests_per_sec }],
+            ),
         ),
         (
             "Kubernetes HPA view",
-            ChartSpec {
-                kind: ValueKind::Count,
-                lines: vec![
+            ChartSpec::fitted(
+                ValueKind::Count,
+                vec![
                     Line { label: "Replicas", color: PURPLE, value: |s| f64::from(s.hpa_replicas) },
                     Line { label: "Recommended", color: GREY, value: |s| f64::from(s.hpa_recommended) },
                 ],
-                thresholds: vec![],
-                y_max: None,
-            },
+            ),
         ),
     ]
 }

@@ -5,6 +5,7 @@ use crate::{
     components::error_notice::ErrorNotice, components::not_found::NotFound, server_fns::accounts::get_current_user,
 };
 use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
 
 /// Renders `children` for admins only. Everyone else, signed in or not, gets the ordinary 404
 /// page: the back office does not announce itself.
@@ -22,5 +23,27 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// A back-office page below `/admin`: admins only (see [`AdminOnly`]), kept out of search
+/// indexes, in the narrow layout, with a link back to the list it was opened from. Pages whose
+/// title depends on what they load set it themselves.
+#[component]
+pub fn AdminSubpage(
+    #[prop(optional)] title: Option<&'static str>,
+    back: &'static str,
+    back_label: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    view! {
+        {title.map(|text| view! { <Title text /> })}
+        <Meta name="robots" content="noindex" />
+        <AdminOnly>
+            <div class="admin admin--narrow">
+                <p><a href=back>{back_label}</a></p>
+                {children()}
+            </div>
+        </AdminOnly>
     }
 }

@@ -11,3 +11,4 @@ pub mod page_meta;
 pub mod product_card;
 pub mod product_grid;
 pub mod simulator_controls;
+pub mod table;

@@ -25,6 +25,9 @@ pub fn PageMeta(
     path: String,
     #[prop(optional, into)] image: Option<String>,
     #[prop(default = "website")] og_type: &'static str,
+    /// Keeps the page out of search indexes (sign-in and account-recovery pages).
+    #[prop(optional)]
+    noindex: bool,
 ) -> impl IntoView {
     let origin = site_origin();
     let url = format!("{origin}{path}");
@@ -38,6 +41,17 @@ pub fn PageMeta(
         <Meta property="og:description" content=description />
         <Meta property="og:url" content=url />
         {image.map(|src| view! { <Meta property="og:image" content=format!("{origin}{src}") /> })}
+        {noindex.then(|| view! { <Meta name="robots" content="noindex" /> })}
+    }
+}
+
+/// The head of a page that belongs to one visitor (an account, a cart, the back office): its
+/// title, and no place in search indexes.
+#[component]
+pub fn PrivatePageMeta(#[prop(into)] title: String) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <Meta name="robots" content="noindex" />
     }
 }
 

@@ -8,6 +8,7 @@ use crate::{
             form_error,
         },
         loaded::Loaded,
+        page_meta::PrivatePageMeta,
     },
     domain::accounts::{Address, AddressForm, AddressKind, Device, Profile},
     server_fns::accounts::{
@@ -16,7 +17,6 @@ use crate::{
     },
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::{Meta, Title};
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
 /// What the form posted before this page load did, from the flag its redirect set.
@@ -64,8 +64,7 @@ pub fn AccountPage() -> impl IntoView {
         Resource::new(move || (sign_out_device.version().get(), change_password.version().get()), |_| list_devices());
 
     view! {
-        <Title text="Your account" />
-        <Meta name="robots" content="noindex" />
+        <PrivatePageMeta title="Your account" />
         <Loaded resource=profile loading="Loading your account…" sign_in_then="/account" let:current>
             <div class="account">
                 <h1>"Your account"</h1>

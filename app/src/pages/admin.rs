@@ -9,16 +9,21 @@ use crate::{
     components::{
         cart::TotalsList,
         forms::{Choice, Field, FormAlert, FormStatus, SelectField, TextAreaField, error_for, form_error},
-        guards::AdminOnly,
+        guards::{AdminOnly, AdminSubpage},
         loaded::Loaded,
         order_details::{AddressBlock, StatusTimeline, short_time},
+        page_meta::PrivatePageMeta,
         simulator_controls::ControlPanel,
+        table::{
+            Column::{self, Number, Text},
+            DataTable,
+        },
     },
     domain::admin::{
         AdminOrderDetail, AdminOrderRow, AdminPage as Page, AdminProductRow, CategoryChoice, CustomerRow,
-        MAX_ADMIN_PAGE, ProductEditor, StockReason, page_count, transition_label,
+        MAX_ADMIN_PAGE, ProductEditor, StockMovementView, StockReason, page_count, transition_label,
     },
-    domain::commerce::OrderStatus,
+    domain::commerce::{OrderLine, OrderStatus},
     domain::error::AppError,
     domain::listing::encode_query_value,
     domain::model::{Money, PageNumber},
@@ -28,7 +33,7 @@ use crate::{
     },
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::{
     components::Form,
     hooks::{use_params_map, use_query_map},
@@ -69,6 +74,33 @@ fn Pager(param: &'static str, label: &'static str, page: u32, total: u64) -> imp
     }
 }
 
+/// One page of a back-office table and its pager (`pager`: the page's query parameter and the
+/// pager's name), or the `empty` sentence when the page has no rows.
+#[component]
+fn PagedTable<Row, ToRow, RowView>(
+    page: Page<Row>,
+    labelled_by: &'static str,
+    columns: &'static [Column],
+    empty: &'static str,
+    pager: (&'static str, &'static str),
+    row: ToRow,
+) -> impl IntoView
+where
+    Row: 'static,
+    ToRow: Fn(Row) -> RowView + 'static,
+    RowView: IntoView + 'static,
+{
+    if page.items.is_empty() {
+        return view! { <p>{empty}</p> }.into_any();
+    }
+    let (param, label) = pager;
+    view! {
+        <DataTable class="admin__table" labelled_by columns items=page.items row />
+        <Pager param label page=page.page total=page.total />
+    }
+    .into_any()
+}
+
 /// A table's page from its query parameter (lenient: a bad value shows the first page).
 fn page_param(raw: Option<String>) -> u32 {
     PageNumber::from_query(raw.as_deref(), MAX_ADMIN_PAGE).get()
@@ -88,8 +120,7 @@ pub fn AdminPage() -> impl IntoView {
     let customers = Resource::new(move || page_param(param("customers_page")), |page| admin_customers(Some(page)));
     let active = Resource::new(|| (), |_| active_users(ACTIVE_WINDOW_MINUTES));
     view! {
-        <Title text="Admin" />
-        <Meta name="robots" content="noindex" />
+        <PrivatePageMeta title="Admin" />
         <AdminOnly>
             <div class="admin">
                 <h1>"Admin"</h1>
@@ -138,35 +169,20 @@ fn ProductsSection(products: PageResource<AdminProductRow>) -> impl IntoView {
                 <button type="submit" class="button button--quiet">"Search"</button>
             </Form>
             <Loaded resource=products loading="Loading products…" let:page>
-                {if page.items.is_empty() {
-                    view! { <p>"No products match."</p> }.into_any()
-                } else {
-                    view! { <ProductTable page /> }.into_any()
-                }}
-            </Loaded>
-        </section>
-    }
-}
-
-#[component]
-fn ProductTable(page: Page<AdminProductRow>) -> impl IntoView {
-    view! {
-        <table class="admin__table" aria-labelledby="products-heading">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"SKU"</th>
-                    <th scope="col">"Category"</th>
-                    <th scope="col" class="numeric">"Price"</th>
-                    <th scope="col" class="numeric">"Stock"</th>
-                    <th scope="col">"Status"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {page
-                    .items
-                    .into_iter()
-                    .map(|row| {
+                <PagedTable
+                    page
+                    labelled_by="products-heading"
+                    columns=&[
+                        Text("Name"),
+                        Text("SKU"),
+                        Text("Category"),
+                        Number("Price"),
+                        Number("Stock"),
+                        Text("Status"),
+                    ]
+                    empty="No products match."
+                    pager=("page", "Product pages")
+                    row=|row: AdminProductRow| {
                         let status = if row.archived { "Archived" } else if row.active { "Active" } else { "Hidden" };
                         view! {
                             <tr>
@@ -178,11 +194,10 @@ fn ProductTable(page: Page<AdminProductRow>) -> impl IntoView {
                                 <td><span class="badge">{status}</span></td>
                             </tr>
                         }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-        <Pager param="page" label="Product pages" page=page.page total=page.total />
+                    }
+                />
+            </Loaded>
+        </section>
     }
 }
 
@@ -209,35 +224,20 @@ fn OrdersSection(orders: PageResource<AdminOrderRow>) -> impl IntoView {
                 <button type="submit" class="button button--quiet">"Filter"</button>
             </Form>
             <Loaded resource=orders loading="Loading orders…" let:page>
-                {if page.items.is_empty() {
-                    view! { <p>"No orders here yet."</p> }.into_any()
-                } else {
-                    view! { <OrderTable page /> }.into_any()
-                }}
-            </Loaded>
-        </section>
-    }
-}
-
-#[component]
-fn OrderTable(page: Page<AdminOrderRow>) -> impl IntoView {
-    view! {
-        <table class="admin__table" aria-labelledby="orders-heading">
-            <thead>
-                <tr>
-                    <th scope="col">"Order"</th>
-                    <th scope="col">"Customer"</th>
-                    <th scope="col">"Placed"</th>
-                    <th scope="col" class="numeric">"Items"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col" class="numeric">"Total"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {page
-                    .items
-                    .into_iter()
-                    .map(|row| view! {
+                <PagedTable
+                    page
+                    labelled_by="orders-heading"
+                    columns=&[
+                        Text("Order"),
+                        Text("Customer"),
+                        Text("Placed"),
+                        Number("Items"),
+                        Text("Status"),
+                        Number("Total"),
+                    ]
+                    empty="No orders here yet."
+                    pager=("orders_page", "Order pages")
+                    row=|row: AdminOrderRow| view! {
                         <tr>
                             <th scope="row"><a href=format!("/admin/orders/{}", row.number)>{row.number.clone()}</a></th>
                             <td>{row.customer_email}</td>
@@ -246,11 +246,10 @@ fn OrderTable(page: Page<AdminOrderRow>) -> impl IntoView {
                             <td><span class="badge" data-status=row.status.as_str()>{row.status.label()}</span></td>
                             <td class="numeric">{row.total.to_string()}</td>
                         </tr>
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-        <Pager param="orders_page" label="Order pages" page=page.page total=page.total />
+                    }
+                />
+            </Loaded>
+        </section>
     }
 }
 
@@ -260,35 +259,34 @@ fn CustomersSection(customers: PageResource<CustomerRow>) -> impl IntoView {
         <section class="admin__section" id="customers" aria-labelledby="customers-heading">
             <h2 id="customers-heading">"Customers"</h2>
             <Loaded resource=customers loading="Loading customers…" let:page>
-                <table class="admin__table" aria-labelledby="customers-heading">
-                    <thead>
+                <PagedTable
+                    page
+                    labelled_by="customers-heading"
+                    columns=&[
+                        Text("Name"),
+                        Text("E-mail"),
+                        Text("Role"),
+                        Text("E-mail confirmed"),
+                        Text("Joined"),
+                        Number("Orders"),
+                    ]
+                    empty="No one has an account yet."
+                    pager=("customers_page", "Customer pages")
+                    row=|row: CustomerRow| view! {
                         <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"E-mail"</th>
-                            <th scope="col">"Role"</th>
-                            <th scope="col">"E-mail confirmed"</th>
-                            <th scope="col">"Joined"</th>
-                            <th scope="col" class="numeric">"Orders"</th>
+                            <th scope="row">{row.name}</th>
+                            <td>{row.email}</td>
+                            <td>{if row.is_admin { "Admin" } else { "Customer" }}</td>
+                            <td>{match (row.deleted, row.email_verified) {
+                                (true, _) => "Account deleted",
+                                (false, true) => "Yes",
+                                (false, false) => "Not yet",
+                            }}</td>
+                            <td><time datetime=row.joined_at.clone()>{short_time(&row.joined_at)}</time></td>
+                            <td class="numeric">{row.order_count}</td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {page.items.into_iter().map(|row| view! {
-                            <tr>
-                                <th scope="row">{row.name}</th>
-                                <td>{row.email}</td>
-                                <td>{if row.is_admin { "Admin" } else { "Customer" }}</td>
-                                <td>{match (row.deleted, row.email_verified) {
-                                    (true, _) => "Account deleted",
-                                    (false, true) => "Yes",
-                                    (false, false) => "Not yet",
-                                }}</td>
-                                <td><time datetime=row.joined_at.clone()>{short_time(&row.joined_at)}</time></td>
-                                <td class="numeric">{row.order_count}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-                <Pager param="customers_page" label="Customer pages" page=page.page total=page.total />
+                    }
+                />
             </Loaded>
         </section>
     }
@@ -300,17 +298,12 @@ pub fn NewProductPage() -> impl IntoView {
     let save = ServerAction::<SaveProduct>::new();
     let categories = Resource::new(|| (), |_| admin_categories());
     view! {
-        <Title text="New product" />
-        <Meta name="robots" content="noindex" />
-        <AdminOnly>
-            <div class="admin admin--narrow">
-                <p><a href="/admin#products">"All products"</a></p>
-                <h1>"New product"</h1>
-                <Loaded resource=categories loading="Loading…" let:categories>
-                    <ProductFormView save categories product=None />
-                </Loaded>
-            </div>
-        </AdminOnly>
+        <AdminSubpage title="New product" back="/admin#products" back_label="All products">
+            <h1>"New product"</h1>
+            <Loaded resource=categories loading="Loading…" let:categories>
+                <ProductFormView save categories product=None />
+            </Loaded>
+        </AdminSubpage>
     }
 }
 
@@ -343,28 +336,24 @@ pub fn EditProductPage() -> impl IntoView {
     };
     let image_error = move || query.with(|q| q.get("image_error")).map(|code| image_error_message(&code));
     view! {
-        <Meta name="robots" content="noindex" />
-        <AdminOnly>
-            <div class="admin admin--narrow">
-                <p><a href="/admin#products">"All products"</a></p>
-                <Loaded resource=product loading="Loading the product…" let:product>
-                    <Title text=format!("Edit {}", product.name) />
-                    <h1>{product.name.clone()}</h1>
-                    <FormStatus message=Signal::derive(notice) />
-                    {
-                        let editing = product.clone();
-                        view! {
-                            <Loaded resource=categories let:categories>
-                                <ProductFormView save categories product=Some(editing.clone()) />
-                            </Loaded>
-                        }
+        <AdminSubpage back="/admin#products" back_label="All products">
+            <Loaded resource=product loading="Loading the product…" let:product>
+                <Title text=format!("Edit {}", product.name) />
+                <h1>{product.name.clone()}</h1>
+                <FormStatus message=Signal::derive(notice) />
+                {
+                    let editing = product.clone();
+                    view! {
+                        <Loaded resource=categories let:categories>
+                            <ProductFormView save categories product=Some(editing.clone()) />
+                        </Loaded>
                     }
-                    <ImageSection product=product.clone() error=image_error() />
-                    <StockSection product=product.clone() adjust />
-                    <ArchiveSection product archive />
-                </Loaded>
-            </div>
-        </AdminOnly>
+                }
+                <ImageSection product=product.clone() error=image_error() />
+                <StockSection product=product.clone() adjust />
+                <ArchiveSection product archive />
+            </Loaded>
+        </AdminSubpage>
     }
 }
 
@@ -490,35 +479,28 @@ fn StockSection(product: ProductEditor, adjust: ServerAction<AdjustStock>) -> im
                 <Field id="stock-note".into() label="Note" name="note" maxlength=200 error=field_error("note") />
                 <button type="submit" class="button" disabled=move || adjust.pending().get()>"Adjust stock"</button>
             </ActionForm>
-            <table class="admin__table" aria-label="Stock movements">
-                <thead>
-                    <tr>
-                        <th scope="col">"When"</th>
-                        <th scope="col">"Reason"</th>
-                        <th scope="col" class="numeric">"Change"</th>
-                        <th scope="col" class="numeric">"Stock after"</th>
-                        <th scope="col">"Note"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {product.ledger.into_iter().map(|movement| {
-                        let note = match (&movement.order_number, movement.note.is_empty()) {
-                            (Some(number), _) => format!("Order {number}"),
-                            (None, false) => movement.note.clone(),
-                            (None, true) => String::new(),
-                        };
-                        view! {
-                            <tr>
-                                <td><time datetime=movement.at.clone()>{short_time(&movement.at)}</time></td>
-                                <td>{movement.reason.label()}</td>
-                                <td class="numeric">{format!("{:+}", movement.quantity_change)}</td>
-                                <td class="numeric">{movement.stock_after}</td>
-                                <td>{note}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <DataTable
+                class="admin__table"
+                label="Stock movements"
+                columns=&[Text("When"), Text("Reason"), Number("Change"), Number("Stock after"), Text("Note")]
+                items=product.ledger
+                row=|movement: StockMovementView| {
+                    let note = match (&movement.order_number, movement.note.is_empty()) {
+                        (Some(number), _) => format!("Order {number}"),
+                        (None, false) => movement.note.clone(),
+                        (None, true) => String::new(),
+                    };
+                    view! {
+                        <tr>
+                            <td><time datetime=movement.at.clone()>{short_time(&movement.at)}</time></td>
+                            <td>{movement.reason.label()}</td>
+                            <td class="numeric">{format!("{:+}", movement.quantity_change)}</td>
+                            <td class="numeric">{movement.stock_after}</td>
+                            <td>{note}</td>
+                        </tr>
+                    }
+                }
+            />
         </section>
     }
 }
@@ -559,15 +541,11 @@ pub fn AdminOrderPage() -> impl IntoView {
     let advance = ServerAction::<AdvanceOrder>::new();
     let order = Resource::new(move || (number(), advance.version().get()), |(number, _)| admin_order(number));
     view! {
-        <Meta name="robots" content="noindex" />
-        <AdminOnly>
-            <div class="admin admin--narrow">
-                <p><a href="/admin#orders">"All orders"</a></p>
-                <Loaded resource=order loading="Loading the order…" let:detail>
-                    <AdminOrderView detail advance />
-                </Loaded>
-            </div>
-        </AdminOnly>
+        <AdminSubpage back="/admin#orders" back_label="All orders">
+            <Loaded resource=order loading="Loading the order…" let:detail>
+                <AdminOrderView detail advance />
+            </Loaded>
+        </AdminSubpage>
     }
 }
 
@@ -623,26 +601,22 @@ fn AdminOrderView(detail: AdminOrderDetail, advance: ServerAction<AdvanceOrder>)
         </section>
         <section class="admin__section" aria-labelledby="items-heading">
             <h2 id="items-heading">"Items"</h2>
-            <table class="admin__table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Product"</th>
-                        <th scope="col">"SKU"</th>
-                        <th scope="col" class="numeric">"Quantity"</th>
-                        <th scope="col" class="numeric">"Total"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {order.lines.iter().map(|line| view! {
+            <DataTable
+                class="admin__table"
+                columns=&[Text("Product"), Text("SKU"), Number("Quantity"), Number("Total")]
+                items=order.lines.clone()
+                row={
+                    let currency = currency.clone();
+                    move |line: OrderLine| view! {
                         <tr>
-                            <th scope="row">{line.name.clone()}</th>
-                            <td>{line.sku.clone()}</td>
+                            <th scope="row">{line.name}</th>
+                            <td>{line.sku}</td>
                             <td class="numeric">{line.quantity}</td>
                             <td class="numeric">{Money::format(line.line_total_cents, &currency)}</td>
                         </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+                    }
+                }
+            />
             <TotalsList totals=order.totals currency=currency.clone() />
         </section>
         <AddressBlock title="Shipping address" address=order.shipping_address.clone() />

@@ -4,40 +4,35 @@
 use crate::{
     components::{
         forms::{Field, FormAlert, FormStatus, SubmitButton, error_for, form_error},
-        guards::AdminOnly,
+        guards::AdminSubpage,
         loaded::Loaded,
     },
     domain::content::{BODY_MAX, ShopPage, page_path},
     server_fns::content::{SaveShopPage, get_shop_page, list_shop_pages},
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn AdminShopPages() -> impl IntoView {
     let pages = Resource::new(|| (), |_| list_shop_pages());
     view! {
-        <Title text="Shop pages" />
-        <Meta name="robots" content="noindex" />
-        <AdminOnly>
-            <div class="admin admin--narrow">
-                <p><a href="/admin">"Admin"</a></p>
-                <h1>"Shop pages"</h1>
-                <p>"The pages linked in every page's footer and at checkout. Write them in Markdown."</p>
-                <Loaded resource=pages loading="Loading pages…" let:list>
-                    <ul class="admin__list">
-                        {list.into_iter().map(|page| view! {
-                            <li>
-                                <a href=format!("/admin/pages/{}", page.slug)>{format!("Edit {}", page.title)}</a>
-                                " · "
-                                <a href=page_path(&page.slug)>"View"</a>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </Loaded>
-            </div>
-        </AdminOnly>
+        <AdminSubpage title="Shop pages" back="/admin" back_label="Admin">
+            <h1>"Shop pages"</h1>
+            <p>"The pages linked in every page's footer and at checkout. Write them in Markdown."</p>
+            <Loaded resource=pages loading="Loading pages…" let:list>
+                <ul class="admin__list">
+                    {list.into_iter().map(|page| view! {
+                        <li>
+                            <a href=format!("/admin/pages/{}", page.slug)>{format!("Edit {}", page.title)}</a>
+                            " · "
+                            <a href=page_path(&page.slug)>"View"</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Loaded>
+        </AdminSubpage>
     }
 }
 
@@ -49,15 +44,11 @@ pub fn EditShopPage() -> impl IntoView {
     let save = ServerAction::<SaveShopPage>::new();
     let page = Resource::new(move || slug.get(), get_shop_page);
     view! {
-        <Meta name="robots" content="noindex" />
-        <AdminOnly>
-            <div class="admin admin--narrow">
-                <p><a href="/admin/pages">"All shop pages"</a></p>
-                <Loaded resource=page loading="Loading the page…" let:page>
-                    <PageEditor page save saved />
-                </Loaded>
-            </div>
-        </AdminOnly>
+        <AdminSubpage back="/admin/pages" back_label="All shop pages">
+            <Loaded resource=page loading="Loading the page…" let:page>
+                <PageEditor page save saved />
+            </Loaded>
+        </AdminSubpage>
     }
 }
 

@@ -6,6 +6,7 @@ use crate::{
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, SubmitButton, error_for, form_error},
         loaded::Loaded,
+        page_meta::PrivatePageMeta,
     },
     domain::accounts::Address,
     domain::commerce::{CartView, PaymentMethod},
@@ -17,15 +18,13 @@ use crate::{
     },
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::{Meta, Title};
 use leptos_router::components::Redirect;
 
 #[component]
 pub fn CartPage() -> impl IntoView {
     let cart = Resource::new(|| (), |_| get_cart());
     view! {
-        <Title text="Shopping cart" />
-        <Meta name="robots" content="noindex" />
+        <PrivatePageMeta title="Shopping cart" />
         <section class="cart-page" aria-labelledby="cart-heading">
             <h1 id="cart-heading">"Shopping cart"</h1>
             <Loaded resource=cart loading="Loading your cart…" let:cart>
@@ -79,8 +78,7 @@ pub fn CheckoutPage() -> impl IntoView {
     // Made when the page renders: a repeated submit of this form is the same order.
     let key = Resource::new(|| (), |_| new_checkout_key());
     view! {
-        <Title text="Checkout" />
-        <Meta name="robots" content="noindex" />
+        <PrivatePageMeta title="Checkout" />
         <section class="checkout" aria-labelledby="checkout-heading">
             <h1 id="checkout-heading">"Checkout"</h1>
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading checkout…"</p> }>

@@ -6,7 +6,6 @@ use crate::{
     server_fns::accounts::{Register, SignIn},
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 /// The `?next=` path, passed through the forms so people return where they came from.
@@ -50,8 +49,8 @@ pub fn LoginPage() -> impl IntoView {
             title="Sign in"
             description="Sign in to CloudScale Commerce to check out faster and follow your orders."
             path="/login"
+            noindex=true
         />
-        <Meta name="robots" content="noindex" />
         <section class="auth-page">
             <h1>"Sign in"</h1>
             {notice.map(|message| view! { <p class="form-status notice" role="status">{message}</p> })}

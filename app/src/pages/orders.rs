@@ -7,8 +7,13 @@ use crate::{
         forms::{FormAlert, form_error},
         loaded::Loaded,
         order_details::{AddressBlock, StatusTimeline, short_time},
+        page_meta::PrivatePageMeta,
+        table::{
+            Column::{Number, Text},
+            DataTable,
+        },
     },
-    domain::commerce::{OrderDetail, OrderSummary},
+    domain::commerce::{OrderDetail, OrderLine, OrderSummary},
     domain::model::Money,
     server_fns::shop::{CancelOrder, get_order, list_orders},
 };
@@ -20,8 +25,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn OrdersPage() -> impl IntoView {
     let orders = Resource::new(|| (), |_| list_orders());
     view! {
-        <Title text="Orders" />
-        <Meta name="robots" content="noindex" />
+        <PrivatePageMeta title="Orders" />
         <section class="orders" aria-labelledby="orders-heading">
             <h1 id="orders-heading">"Orders"</h1>
             <Loaded resource=orders loading="Loading your orders…" sign_in_then="/orders" let:list>
@@ -42,29 +46,19 @@ pub fn OrdersPage() -> impl IntoView {
 #[component]
 fn OrderTable(list: Vec<OrderSummary>) -> impl IntoView {
     view! {
-        <table class="orders__table">
-            <thead>
+        <DataTable
+            class="orders__table"
+            columns=&[Text("Order"), Text("Placed"), Text("Status"), Number("Total")]
+            items=list
+            row=|order: OrderSummary| view! {
                 <tr>
-                    <th scope="col">"Order"</th>
-                    <th scope="col">"Placed"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col" class="numeric">"Total"</th>
+                    <th scope="row"><a href=format!("/orders/{}", order.number)>{order.number.clone()}</a></th>
+                    <td><time datetime=order.placed_at.clone()>{short_time(&order.placed_at)}</time></td>
+                    <td><span class="badge" data-status=order.status.as_str()>{order.status.label()}</span></td>
+                    <td class="numeric">{Money::format(order.total_cents, &order.currency)}</td>
                 </tr>
-            </thead>
-            <tbody>
-                {list
-                    .into_iter()
-                    .map(|order| view! {
-                        <tr>
-                            <th scope="row"><a href=format!("/orders/{}", order.number)>{order.number.clone()}</a></th>
-                            <td><time datetime=order.placed_at.clone()>{short_time(&order.placed_at)}</time></td>
-                            <td><span class="badge" data-status=order.status.as_str()>{order.status.label()}</span></td>
-                            <td class="numeric">{Money::format(order.total_cents, &order.currency)}</td>
-                        </tr>
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+            }
+        />
     }
 }
 
@@ -117,32 +111,23 @@ fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelO
             </p>
             <section aria-labelledby="items-heading">
                 <h2 id="items-heading">"Items"</h2>
-                <table class="order__items">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Product"</th>
-                            <th scope="col">"SKU"</th>
-                            <th scope="col" class="numeric">"Price"</th>
-                            <th scope="col" class="numeric">"Quantity"</th>
-                            <th scope="col" class="numeric">"Total"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {order
-                            .lines
-                            .iter()
-                            .map(|line| view! {
-                                <tr>
-                                    <th scope="row">{line.name.clone()}</th>
-                                    <td>{line.sku.clone()}</td>
-                                    <td class="numeric">{Money::format(line.unit_price_cents, &currency)}</td>
-                                    <td class="numeric">{line.quantity}</td>
-                                    <td class="numeric">{Money::format(line.line_total_cents, &currency)}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                <DataTable
+                    class="order__items"
+                    columns=&[Text("Product"), Text("SKU"), Number("Price"), Number("Quantity"), Number("Total")]
+                    items=order.lines.clone()
+                    row={
+                        let currency = currency.clone();
+                        move |line: OrderLine| view! {
+                            <tr>
+                                <th scope="row">{line.name}</th>
+                                <td>{line.sku}</td>
+                                <td class="numeric">{Money::format(line.unit_price_cents, &currency)}</td>
+                                <td class="numeric">{line.quantity}</td>
+                                <td class="numeric">{Money::format(line.line_total_cents, &currency)}</td>
+                            </tr>
+                        }
+                    }
+                />
                 <TotalsList totals=order.totals currency=currency.clone() />
             </section>
             <div class="order__addresses">

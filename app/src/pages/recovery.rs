@@ -12,7 +12,6 @@ use crate::{
     server_fns::accounts::{ConfirmEmail, RequestPasswordReset, ResetPassword, check_link},
 };
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 /// `/forgot-password`.
@@ -27,8 +26,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             title="Forgot your password?"
             description="Ask for a link to choose a new password for your CloudScale Commerce account."
             path="/forgot-password"
+            noindex=true
         />
-        <Meta name="robots" content="noindex" />
         <section class="auth-page">
             <h1>"Forgot your password?"</h1>
             {sent.then(|| view! {
@@ -96,8 +95,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let result = action.value();
     let form_token = StoredValue::new(token.clone());
     view! {
-        <PageMeta title="Choose a new password" description="Choose a new password for your account." path="/reset-password" />
-        <Meta name="robots" content="noindex" />
+        <PageMeta title="Choose a new password" description="Choose a new password for your account." path="/reset-password" noindex=true />
         <section class="auth-page">
             <h1>"Choose a new password"</h1>
             <WhenLinkIsValid token>
@@ -122,8 +120,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let result = action.value();
     let form_token = StoredValue::new(token.clone());
     view! {
-        <PageMeta title="Confirm your e-mail address" description="Confirm your e-mail address." path="/confirm-email" />
-        <Meta name="robots" content="noindex" />
+        <PageMeta title="Confirm your e-mail address" description="Confirm your e-mail address." path="/confirm-email" noindex=true />
         <section class="auth-page">
             <h1>"Confirm your e-mail address"</h1>
             <WhenLinkIsValid token>

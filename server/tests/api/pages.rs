@@ -50,3 +50,15 @@ app_test!(unknown_paths_get_the_styled_not_found_page, |app| async move {
     assert!(html.contains("/pkg/cloudscale.css"), "the 404 page is styled like the shop");
     assert!(html.contains("Back to the shop"));
 });
+
+app_test!(private_pages_keep_out_of_search_indexes_and_public_ones_do_not, |app| async move {
+    for path in ["/cart", "/login", "/forgot-password", "/reset-password", "/confirm-email"] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(html.contains(r#"<meta name="robots" content="noindex">"#), "{path} can be indexed");
+        assert_eq!(html.matches(r#"name="robots""#).count(), 1, "{path} says it twice");
+    }
+    for path in ["/", "/products", "/products/aurora-wireless-headphones"] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(!html.contains("noindex"), "{path} is kept out of search indexes");
+    }
+});
