@@ -1,4 +1,5 @@
 import { expect, type Browser, type Page } from "@playwright/test";
+import { fillAddress } from "./support";
 
 export const PASSWORD = "velvet lantern across quiet harbours";
 export const NEW_PASSWORD = "orchard kettle under silver rain";
@@ -80,14 +81,16 @@ export async function accountJourney(page: Page, browser: Browser, javaScript: b
   // Add an address.
   const addresses = page.getByRole("region", { name: "Addresses" });
   const newAddress = addresses.getByRole("group", { name: "New address" });
-  await newAddress.getByLabel("Full name").fill("Ada King");
-  await newAddress.getByLabel("Address line 1").fill("12 St James's Square");
-  await newAddress.getByLabel("Address line 2").fill("Flat 3");
-  await newAddress.getByLabel("City").fill("London");
-  await newAddress.getByLabel("Region").fill("Greater London");
-  await newAddress.getByLabel("Postal code").fill("SW1Y 4JH");
-  await newAddress.getByLabel("Country").fill("GB");
-  await newAddress.getByLabel("Phone").fill("+44 20 7946 0958");
+  await fillAddress(newAddress, {
+    fullName: "Ada King",
+    line1: "12 St James's Square",
+    line2: "Flat 3",
+    city: "London",
+    region: "Greater London",
+    postalCode: "SW1Y 4JH",
+    country: "GB",
+    phone: "+44 20 7946 0958",
+  });
   await newAddress.getByRole("button", { name: "Add address" }).click();
   const card = addresses.getByRole("listitem").filter({ hasText: "12 St James's Square" });
   await expect(card).toContainText("London, Greater London SW1Y 4JH");

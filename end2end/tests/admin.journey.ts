@@ -1,6 +1,6 @@
 import { expect, type Browser, type Page } from "@playwright/test";
 import { PASSWORD, signIn, uniqueEmail } from "./accounts.journey";
-import { collectProblems } from "./support";
+import { collectProblems, placeOrderWithTestCard } from "./support";
 
 /** The start-up admin (ADMIN_EMAIL/ADMIN_PASSWORD in playwright.config.ts). */
 const ADMIN = { email: "ops@example.com", password: "harbour lantern velvet across quiet" };
@@ -24,21 +24,14 @@ async function customerOrders(page: Page, javaScript: boolean, slug: string): Pr
   await expect(page.getByRole("banner").getByRole("link", { name: "Cart (1)" })).toBeVisible();
   await page.goto("/checkout");
   await ready(page, javaScript);
-  const shipping = page.getByRole("group", { name: "Shipping address" });
-  await shipping.getByLabel("Full name").fill("Katherine Johnson");
-  await shipping.getByLabel("Address line 1").fill("1 Langley Boulevard");
-  await shipping.getByLabel("City").fill("Hampton");
-  await shipping.getByLabel("Region").fill("VA");
-  await shipping.getByLabel("Postal code").fill("23681");
-  await shipping.getByLabel("Country").fill("US");
-  await page.getByLabel("Test card").check();
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByRole("button", { name: "Place order" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Order confirmed");
-  const confirmation = (await page.locator(".order__confirmed").textContent()) ?? "";
-  const number = /CS-\d{6}/.exec(confirmation)?.[0];
-  expect(number, confirmation).toBeTruthy();
-  return number!;
+  return placeOrderWithTestCard(page, {
+    fullName: "Katherine Johnson",
+    line1: "1 Langley Boulevard",
+    city: "Hampton",
+    region: "VA",
+    postalCode: "23681",
+    country: "US",
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { expect, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 import { PASSWORD, uniqueEmail } from "./accounts.journey";
+import { placeOrderWithTestCard } from "./support";
 
 /** Where the e2e server writes order e-mails (MAIL_DIR in playwright.config.ts). */
 const MAIL_DIR = path.join(__dirname, "..", ".data", "mail");
@@ -89,22 +90,14 @@ export async function shopJourney(page: Page, javaScript: boolean) {
   await expect(page).toHaveURL(/\/checkout$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Checkout");
   await ready(page, javaScript);
-  const shipping = page.getByRole("group", { name: "Shipping address" });
-  await shipping.getByLabel("Full name").fill("Grace Hopper");
-  await shipping.getByLabel("Address line 1").fill("1 Navy Yard");
-  await shipping.getByLabel("City").fill("Arlington");
-  await shipping.getByLabel("Region").fill("VA");
-  await shipping.getByLabel("Postal code").fill("22202");
-  await shipping.getByLabel("Country").fill("US");
-  await page.getByLabel("Test card").check();
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByRole("button", { name: "Place order" }).click();
-
-  // The confirmation.
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Order confirmed");
-  const confirmation = (await page.locator(".order__confirmed").textContent()) ?? "";
-  const number = /CS-\d{6}/.exec(confirmation)?.[0];
-  expect(number, confirmation).toBeTruthy();
+  const number = await placeOrderWithTestCard(page, {
+    fullName: "Grace Hopper",
+    line1: "1 Navy Yard",
+    city: "Arlington",
+    region: "VA",
+    postalCode: "22202",
+    country: "US",
+  });
   await expect(header(page).getByRole("link", { name: "Cart (0)" })).toBeVisible();
 
   // The stock went down by the two units.

@@ -6,7 +6,10 @@
 #[path = "api/helpers.rs"]
 mod helpers;
 
-use app::server::{services::account_links::token_hash, testing::Backend};
+use app::server::{
+    services::account_links::token_hash,
+    testing::{Backend, form_body},
+};
 use std::{
     io::Write,
     sync::{Arc, Mutex},
@@ -35,14 +38,6 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     }
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", app::domain::listing::encode_query_value(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 #[tokio::test]
 async fn reset_and_confirmation_links_never_reach_the_log() {
     let captured = Captured::default();
@@ -54,23 +49,23 @@ async fn reset_and_confirmation_links_never_reach_the_log() {
         .init();
     let app = helpers::spawn_app(Backend::Sqlite).await.unwrap();
     let password = app::server::testing::TEST_PASSWORD;
-    let register = form(&[("name", "Ada Lovelace"), ("email", "ada@example.com"), ("password", password)]);
+    let register = form_body(&[("name", "Ada Lovelace"), ("email", "ada@example.com"), ("password", password)]);
     assert_eq!(app.call("register", &register).await.status(), 200);
     let (_, verify_mail) = app.wait_for_mail("verify_email-").await;
     let verify = helpers::link_token(&verify_mail, "/confirm-email");
-    app.call("request_password_reset", &form(&[("email", "ada@example.com")])).await;
+    app.call("request_password_reset", &form_body(&[("email", "ada@example.com")])).await;
     let (_, reset_mail) = app.wait_for_mail("password_reset-").await;
     let reset = helpers::link_token(&reset_mail, "/reset-password");
 
     // Open both links, fail once, then use both.
     assert_eq!(app.get(&format!("/confirm-email?token={verify}")).await.status(), 200);
     assert_eq!(app.get(&format!("/reset-password?token={reset}")).await.status(), 200);
-    let weak = app.call("reset_password", &form(&[("token", &reset), ("new_password", "short")])).await;
+    let weak = app.call("reset_password", &form_body(&[("token", &reset), ("new_password", "short")])).await;
     assert_eq!(weak.status(), 422);
-    assert_eq!(app.call("confirm_email", &form(&[("token", &verify)])).await.status(), 200);
+    assert_eq!(app.call("confirm_email", &form_body(&[("token", &verify)])).await.status(), 200);
     let new_password = "copper kettles hum beneath winter stars";
     assert_eq!(
-        app.call("reset_password", &form(&[("token", &reset), ("new_password", new_password)])).await.status(),
+        app.call("reset_password", &form_body(&[("token", &reset), ("new_password", new_password)])).await.status(),
         200
     );
     // A used link, refused.

@@ -19,6 +19,15 @@ pub async fn registered_shopper(db: &DatabaseConnection, email: &str) -> crate::
         .expect("register a test shopper")
 }
 
+/// `application/x-www-form-urlencoded` body of `pairs`, as a browser posts a form.
+pub fn form_body(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={}", crate::domain::listing::encode_query_value(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// A complete US shipping address for `name`, as a customer would type it (not yet validated).
 pub fn sample_address(name: &str) -> crate::domain::accounts::AddressForm {
     crate::domain::accounts::AddressForm {

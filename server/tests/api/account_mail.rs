@@ -5,7 +5,7 @@ use crate::{
     app_test,
     helpers::{TestApp, link_token},
 };
-use app::server::testing::TEST_PASSWORD;
+use app::server::testing::{TEST_PASSWORD, form_body};
 use app::server::{
     entities::{order, user},
     password::PasswordHasher,
@@ -14,14 +14,6 @@ use app::server::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 const NEW_PASSWORD: &str = "copper kettles hum beneath winter stars";
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", app::domain::listing::encode_query_value(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
 
 /// A browser with its own cookie jar, posting forms as a browser without JavaScript does.
 fn browser() -> reqwest::Client {
@@ -39,22 +31,14 @@ async fn post_form(
     function: &str,
     pairs: &[(&str, &str)],
 ) -> reqwest::Response {
-    client
-        .post(format!("{}/api/{function}", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
-        .header("referer", format!("{}/", app.address))
-        .body(form(pairs))
-        .send()
-        .await
-        .unwrap()
+    app.form_post_from(client, function, "/").body(form_body(pairs)).send().await.unwrap()
 }
 
 async fn call(app: &TestApp, client: &reqwest::Client, function: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
     client
         .post(format!("{}/api/{function}", app.address))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(pairs))
+        .body(form_body(pairs))
         .send()
         .await
         .unwrap()

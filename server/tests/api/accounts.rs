@@ -3,7 +3,7 @@
 
 use crate::{app_test, helpers::TestApp};
 use app::server::entities::{session, user};
-use app::server::testing::TEST_PASSWORD;
+use app::server::testing::{TEST_PASSWORD, form_body};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 const NEW_PASSWORD: &str = "orchard kettle under silver rain";
@@ -47,7 +47,7 @@ impl<'a> Browser<'a> {
     }
 
     async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let body = serde_urlencoded(form);
+        let body = form_body(form);
         let request = self
             .client
             .post(format!("{}/api/{function}", self.app.address))
@@ -75,13 +75,29 @@ impl<'a> Browser<'a> {
     async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
         self.call("sign_in", &[("email", email), ("password", password)]).await
     }
-}
 
-fn serde_urlencoded(form: &[(&str, &str)]) -> String {
-    form.iter()
-        .map(|(key, value)| format!("{key}={}", app::domain::listing::encode_query_value(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+    /// The shop's operator, created as the `ensure_admin` command does and signed in.
+    async fn signed_in_admin(app: &'a TestApp) -> Self {
+        let hasher = app::server::password::PasswordHasher::new(1);
+        app::server::services::accounts::ensure_admin(&app.db.db, &hasher, "Ops", "ops@example.com", TEST_PASSWORD)
+            .await
+            .unwrap();
+        let mut admin = Browser::new(app, "admin");
+        assert_eq!(admin.sign_in("ops@example.com", TEST_PASSWORD).await.status(), 200);
+        admin
+    }
+
+    /// Ada registers in a browser that sends `first` as its user agent and signs in to a second
+    /// one that sends `second`: one account, two sessions, both of which have made a request.
+    async fn ada_on_two_devices(app: &'a TestApp, first: &'static str, second: &'static str) -> (Self, Self) {
+        let mut one = Browser::new(app, first);
+        one.register("Ada", "ada@example.com").await;
+        let mut two = Browser::new(app, second);
+        assert_eq!(two.sign_in("ada@example.com", TEST_PASSWORD).await.status(), 200);
+        assert!(two.current_user().await.is_object());
+        assert!(one.current_user().await.is_object());
+        (one, two)
+    }
 }
 
 app_test!(registration_signs_in_and_stores_an_owasp_argon2id_hash, |app| async move {
@@ -137,11 +153,7 @@ app_test!(the_session_cookie_is_http_only_and_same_site_lax, |app| async move {
 });
 
 app_test!(changing_the_password_ends_the_other_sessions, |app| async move {
-    let mut laptop = Browser::new(&app, "laptop");
-    laptop.register("Ada", "ada@example.com").await;
-    let mut phone = Browser::new(&app, "phone");
-    assert_eq!(phone.sign_in("ada@example.com", TEST_PASSWORD).await.status(), 200);
-    assert!(phone.current_user().await.is_object());
+    let (mut laptop, mut phone) = Browser::ada_on_two_devices(&app, "laptop", "phone").await;
 
     let wrong =
         laptop.call("change_password", &[("current_password", "not it at all"), ("new_password", NEW_PASSWORD)]);
@@ -289,37 +301,28 @@ app_test!(no_javascript_sign_in_redirects_to_the_next_page, |app| async move {
     let mut setup = Browser::new(&app, "setup");
     setup.register("Ada", "ada@example.com").await;
     let mut browser = Browser::new(&app, "no-js");
-    let request = browser
-        .client
-        .post(format!("{}/api/sign_in", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
-        .header("referer", format!("{}/login?next=%2Fproducts", app.address))
+    let request = app
+        .form_post_from(&browser.client, "sign_in", "/login?next=%2Fproducts")
         .body(format!("email=ada%40example.com&password={}&next=%2Fproducts", TEST_PASSWORD.replace(' ', "+")));
     let response = browser.send(request).await;
     assert_eq!(response.status(), 302);
     assert_eq!(response.headers()["location"], "/products");
     // An outside "next" is ignored.
-    let request = browser
-        .client
-        .post(format!("{}/api/sign_in", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
-        .body(format!(
-            "email=ada%40example.com&password={}&next=https%3A%2F%2Fevil.example",
-            TEST_PASSWORD.replace(' ', "+")
-        ));
+    let request = app.form_post_from(&browser.client, "sign_in", "/login").body(format!(
+        "email=ada%40example.com&password={}&next=https%3A%2F%2Fevil.example",
+        TEST_PASSWORD.replace(' ', "+")
+    ));
     assert_eq!(browser.send(request).await.headers()["location"], "/account");
 });
 
 app_test!(devices_list_each_session_and_can_be_signed_out, |app| async move {
-    let mut laptop = Browser::new(&app, "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36");
-    laptop.register("Ada", "ada@example.com").await;
-    let mut phone = Browser::new(&app, "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1");
-    assert_eq!(phone.sign_in("ada@example.com", TEST_PASSWORD).await.status(), 200);
-    // Activity is recorded on the first request under the new session id.
-    assert!(phone.current_user().await.is_object());
-    assert!(laptop.current_user().await.is_object());
+    // Activity is recorded on the first request under each new session id.
+    let (mut laptop, mut phone) = Browser::ada_on_two_devices(
+        &app,
+        "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1",
+    )
+    .await;
 
     let devices: serde_json::Value = laptop.call("devices", &[]).await.json().await.unwrap();
     let devices = devices.as_array().unwrap().clone();
@@ -348,12 +351,7 @@ app_test!(admin_functions_need_an_admin, |app| async move {
     customer.register("Ada", "ada@example.com").await;
     assert_eq!(customer.call("active_users", &[("minutes", "5")]).await.status(), 403);
 
-    let hasher = app::server::password::PasswordHasher::new(1);
-    app::server::services::accounts::ensure_admin(&app.db.db, &hasher, "Ops", "ops@example.com", TEST_PASSWORD)
-        .await
-        .unwrap();
-    let mut admin = Browser::new(&app, "admin");
-    assert_eq!(admin.sign_in("ops@example.com", TEST_PASSWORD).await.status(), 200);
+    let mut admin = Browser::signed_in_admin(&app).await;
     let response = admin.call("active_users", &[("minutes", "5")]).await;
     assert_eq!(response.status(), 200);
     // Ada (signed in, seen when she registered and asked) and this admin session, at most.
@@ -409,12 +407,7 @@ app_test!(the_admin_page_is_for_admins_only, |app| async move {
     assert!(html.contains("Page not found"), "{html}");
     assert!(!html.contains("active-users"));
 
-    let hasher = app::server::password::PasswordHasher::new(1);
-    app::server::services::accounts::ensure_admin(&app.db.db, &hasher, "Ops", "ops@example.com", TEST_PASSWORD)
-        .await
-        .unwrap();
-    let mut admin = Browser::new(&app, "admin");
-    assert_eq!(admin.sign_in("ops@example.com", TEST_PASSWORD).await.status(), 200);
+    let mut admin = Browser::signed_in_admin(&app).await;
     let response = admin.get("/admin").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();

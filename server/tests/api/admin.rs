@@ -1,5 +1,5 @@
 use crate::{app_test, helpers::TestApp};
-use app::server::testing::TEST_PASSWORD;
+use app::server::testing::{TEST_PASSWORD, form_body};
 use app::server::{
     entities::product,
     password::PasswordHasher,
@@ -7,17 +7,9 @@ use app::server::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", app::domain::listing::encode_query_value(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 async fn sign_in_as_admin(app: &TestApp) {
     ensure_admin(&app.db.db, &PasswordHasher::new(1), "Ops", "ops@example.com", TEST_PASSWORD).await.unwrap();
-    let response = app.call("sign_in", &form(&[("email", "ops@example.com"), ("password", TEST_PASSWORD)])).await;
+    let response = app.call("sign_in", &form_body(&[("email", "ops@example.com"), ("password", TEST_PASSWORD)])).await;
     assert_eq!(response.status(), 200);
 }
 
@@ -67,7 +59,7 @@ app_test!(visitors_and_customers_get_404_pages_and_are_refused_by_admin_function
     assert_eq!(app.call("admin_products", "").await.status(), 401, "signed out");
 
     let registered = app
-        .call("register", &form(&[("name", "Ada"), ("email", "ada@example.com"), ("password", TEST_PASSWORD)]))
+        .call("register", &form_body(&[("name", "Ada"), ("email", "ada@example.com"), ("password", TEST_PASSWORD)]))
         .await;
     assert_eq!(registered.status(), 200);
     let (status, html) = page_text(&app, "/admin").await;
@@ -108,7 +100,7 @@ app_test!(an_admin_creates_a_product_adjusts_its_stock_and_uploads_an_image, |ap
     let invalid = app
         .call(
             "save_product",
-            &form(&[
+            &form_body(&[
                 ("name", ""),
                 ("slug", ""),
                 ("sku", "bad sku"),
@@ -126,7 +118,7 @@ app_test!(an_admin_creates_a_product_adjusts_its_stock_and_uploads_an_image, |ap
     let created = app
         .call(
             "save_product",
-            &form(&[
+            &form_body(&[
                 ("name", "Lumen Desk Lamp"),
                 ("slug", ""),
                 ("sku", "LUM-LAMP-01"),

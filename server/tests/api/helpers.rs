@@ -131,6 +131,17 @@ impl TestApp {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("GET request")
     }
 
+    /// A form post to server function `function` as a browser without JavaScript sends it, from
+    /// the page at `from` (a path): it asks for HTML, so the answer is a redirect back. Add the
+    /// body and send it with `client`'s cookies.
+    pub fn form_post_from(&self, client: &reqwest::Client, function: &str, from: &str) -> reqwest::RequestBuilder {
+        client
+            .post(format!("{}/api/{function}", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html")
+            .header("referer", format!("{}{from}", self.address))
+    }
+
     /// Calls a server function the way the browser does: a form-encoded POST to /api/<name>.
     pub async fn call(&self, function: &str, form: &str) -> reqwest::Response {
         self.client

@@ -148,16 +148,8 @@ app_test!(placing_an_order_writes_one_confirmation_email_naming_it, |app| async 
 });
 
 app_test!(a_refused_add_without_javascript_is_explained_once_on_the_page_it_came_from, |app| async move {
-    let response = app
-        .client
-        .post(format!("{}/api/add_to_cart", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
-        .header("referer", format!("{}/products", app.address))
-        .body("product_id=999999")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.form_post_from(&app.client, "add_to_cart", "/products").body("product_id=999999").send().await.unwrap();
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap();
     let back = location.strip_prefix(app.address.as_str()).unwrap_or(location).to_owned();
