@@ -120,29 +120,17 @@ impl From<Sample> for SampleRow {
 
 impl From<SampleRow> for Sample {
     fn from(row: SampleRow) -> Self {
-        let SampleRow(
-            sim_time,
-            requests_per_sec,
-            active_users,
-            cpu_percent,
-            latency_p50_ms,
-            latency_p95_ms,
-            in_service,
-            desired,
-            hpa_replicas,
-            hpa_recommended,
-        ) = row;
         Self {
-            sim_time,
-            requests_per_sec,
-            active_users,
-            cpu_percent,
-            latency_p50_ms,
-            latency_p95_ms,
-            in_service,
-            desired,
-            hpa_replicas,
-            hpa_recommended,
+            sim_time: row.0,
+            requests_per_sec: row.1,
+            active_users: row.2,
+            cpu_percent: row.3,
+            latency_p50_ms: row.4,
+            latency_p95_ms: row.5,
+            in_service: row.6,
+            desired: row.7,
+            hpa_replicas: row.8,
+            hpa_recommended: row.9,
         }
     }
 }
