@@ -76,3 +76,22 @@ mod tests {
         assert_eq!(summary("alpha, beta gamma", 8), "alpha…");
     }
 }
+
+/// The frame of the sign-in, registration and account-recovery pages: their head (see
+/// [`PageMeta`]) and a narrow section whose heading is the page's title.
+#[component]
+pub fn AuthPage(
+    title: &'static str,
+    description: &'static str,
+    path: &'static str,
+    #[prop(optional)] noindex: bool,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <PageMeta title description path noindex />
+        <section class="auth-page">
+            <h1>{title}</h1>
+            {children()}
+        </section>
+    }
+}

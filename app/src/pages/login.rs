@@ -1,7 +1,7 @@
 use crate::{
     components::{
         forms::{EmailField, Field, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
-        page_meta::PageMeta,
+        page_meta::AuthPage,
     },
     server_fns::accounts::{Register, SignIn},
 };
@@ -45,14 +45,12 @@ pub fn LoginPage() -> impl IntoView {
     let result = action.value();
     let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
     view! {
-        <PageMeta
+        <AuthPage
             title="Sign in"
             description="Sign in to CloudScale Commerce to check out faster and follow your orders."
             path="/login"
             noindex=true
-        />
-        <section class="auth-page">
-            <h1>"Sign in"</h1>
+        >
             {notice.map(|message| view! { <p class="form-status notice" role="status">{message}</p> })}
             <ActionForm action>
                 <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["email", "password"]))) />
@@ -65,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
             <p class="auth-page__switch">
                 "New here? " <a href=move || with_next("/register", next.get())>"Create an account"</a>
             </p>
-        </section>
+        </AuthPage>
     }
 }
 
@@ -77,13 +75,11 @@ pub fn RegisterPage() -> impl IntoView {
     let result = action.value();
     let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
     view! {
-        <PageMeta
+        <AuthPage
             title="Create an account"
             description="Create a CloudScale Commerce account: save addresses, check out faster and follow your orders."
             path="/register"
-        />
-        <section class="auth-page">
-            <h1>"Create an account"</h1>
+        >
             <ActionForm action>
                 <FormAlert error=Signal::derive(move || {
                     result.with(|r| form_error(r, &["name", "email", "password"]))
@@ -105,6 +101,6 @@ pub fn RegisterPage() -> impl IntoView {
             <p class="auth-page__switch">
                 "Already have an account? " <a href=move || with_next("/login", next.get())>"Sign in"</a>
             </p>
-        </section>
+        </AuthPage>
     }
 }

@@ -6,7 +6,7 @@
 use crate::{
     components::{
         forms::{EmailField, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
-        page_meta::PageMeta,
+        page_meta::AuthPage,
     },
     domain::error::AppError,
     server_fns::accounts::{ConfirmEmail, RequestPasswordReset, ResetPassword, check_link},
@@ -22,14 +22,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let result = action.value();
     view! {
-        <PageMeta
+        <AuthPage
             title="Forgot your password?"
             description="Ask for a link to choose a new password for your CloudScale Commerce account."
             path="/forgot-password"
             noindex=true
-        />
-        <section class="auth-page">
-            <h1>"Forgot your password?"</h1>
+        >
             {sent.then(|| view! {
                 <p class="form-status" role="status">
                     "If an account uses that address, we have sent it a link to choose a new password. "
@@ -43,7 +41,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 <SubmitButton label="Send me a link" pending=action.pending() />
             </ActionForm>
             <p class="auth-page__switch"><a href="/login">"Back to sign in"</a></p>
-        </section>
+        </AuthPage>
     }
 }
 
@@ -95,9 +93,12 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let result = action.value();
     let form_token = StoredValue::new(token.clone());
     view! {
-        <PageMeta title="Choose a new password" description="Choose a new password for your account." path="/reset-password" noindex=true />
-        <section class="auth-page">
-            <h1>"Choose a new password"</h1>
+        <AuthPage
+            title="Choose a new password"
+            description="Choose a new password for your account."
+            path="/reset-password"
+            noindex=true
+        >
             <WhenLinkIsValid token>
                 <p>"Every browser signed in to this account will be signed out."</p>
                 <ActionForm action>
@@ -108,7 +109,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <SubmitButton label="Set new password" pending=action.pending() />
                 </ActionForm>
             </WhenLinkIsValid>
-        </section>
+        </AuthPage>
     }
 }
 
@@ -120,9 +121,12 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let result = action.value();
     let form_token = StoredValue::new(token.clone());
     view! {
-        <PageMeta title="Confirm your e-mail address" description="Confirm your e-mail address." path="/confirm-email" noindex=true />
-        <section class="auth-page">
-            <h1>"Confirm your e-mail address"</h1>
+        <AuthPage
+            title="Confirm your e-mail address"
+            description="Confirm your e-mail address."
+            path="/confirm-email"
+            noindex=true
+        >
             <WhenLinkIsValid token>
                 <ActionForm action>
                     <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &[]))) />
@@ -130,6 +134,6 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                     <SubmitButton label="Confirm my e-mail address" pending=action.pending() />
                 </ActionForm>
             </WhenLinkIsValid>
-        </section>
+        </AuthPage>
     }
 }
