@@ -1,6 +1,16 @@
 //! Pieces of an order that the customer's order page and the back office both show.
 
-use crate::domain::{accounts::PostalAddress, commerce::StatusChange};
+use crate::{
+    components::table::{
+        Column::{Number, Text},
+        DataTable,
+    },
+    domain::{
+        accounts::PostalAddress,
+        commerce::{OrderLine, StatusChange},
+        model::Money,
+    },
+};
 use leptos::prelude::*;
 
 /// `2026-11-23T14:05:09.123+00:00` → `2026-11-23 14:05 UTC` (stored times are UTC).
@@ -54,5 +64,26 @@ mod tests {
     fn order_times_show_date_and_minutes_in_utc() {
         assert_eq!(short_time("2026-11-23T14:05:09.123456+00:00"), "2026-11-23 14:05 UTC");
         assert_eq!(short_time("garbage"), "garbage");
+    }
+}
+
+/// An order's lines: what was bought, at what unit price, how many, and the line's total.
+#[component]
+pub fn OrderItems(class: &'static str, lines: Vec<OrderLine>, currency: String) -> impl IntoView {
+    view! {
+        <DataTable
+            class
+            columns=&[Text("Product"), Text("SKU"), Number("Price"), Number("Quantity"), Number("Total")]
+            items=lines
+            row=move |line: OrderLine| view! {
+                <tr>
+                    <th scope="row">{line.name}</th>
+                    <td>{line.sku}</td>
+                    <td class="numeric">{Money::format(line.unit_price_cents, &currency)}</td>
+                    <td class="numeric">{line.quantity}</td>
+                    <td class="numeric">{Money::format(line.line_total_cents, &currency)}</td>
+                </tr>
+            }
+        />
     }
 }

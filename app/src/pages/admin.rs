@@ -11,7 +11,7 @@ use crate::{
         forms::{Choice, Field, FormAlert, FormStatus, SelectField, TextAreaField, error_for, form_error},
         guards::{AdminOnly, AdminSubpage},
         loaded::Loaded,
-        order_details::{AddressBlock, StatusTimeline, short_time},
+        order_details::{AddressBlock, OrderItems, StatusTimeline, short_time},
         page_meta::PrivatePageMeta,
         simulator_controls::ControlPanel,
         table::{
@@ -23,10 +23,10 @@ use crate::{
         AdminOrderDetail, AdminOrderRow, AdminPage as Page, AdminProductRow, CategoryChoice, CustomerRow,
         MAX_ADMIN_PAGE, ProductEditor, StockMovementView, StockReason, page_count, transition_label,
     },
-    domain::commerce::{OrderLine, OrderStatus},
+    domain::commerce::OrderStatus,
     domain::error::AppError,
     domain::listing::encode_query_value,
-    domain::model::{Money, PageNumber},
+    domain::model::PageNumber,
     server_fns::admin::{
         AdjustStock, AdvanceOrder, ArchiveProduct, SaveProduct, active_users, admin_categories, admin_customers,
         admin_order, admin_orders, admin_product, admin_products,
@@ -601,22 +601,7 @@ fn AdminOrderView(detail: AdminOrderDetail, advance: ServerAction<AdvanceOrder>)
         </section>
         <section class="admin__section" aria-labelledby="items-heading">
             <h2 id="items-heading">"Items"</h2>
-            <DataTable
-                class="admin__table"
-                columns=&[Text("Product"), Text("SKU"), Number("Quantity"), Number("Total")]
-                items=order.lines.clone()
-                row={
-                    let currency = currency.clone();
-                    move |line: OrderLine| view! {
-                        <tr>
-                            <th scope="row">{line.name}</th>
-                            <td>{line.sku}</td>
-                            <td class="numeric">{line.quantity}</td>
-                            <td class="numeric">{Money::format(line.line_total_cents, &currency)}</td>
-                        </tr>
-                    }
-                }
-            />
+            <OrderItems class="admin__table" lines=order.lines.clone() currency=currency.clone() />
             <TotalsList totals=order.totals currency=currency.clone() />
         </section>
         <AddressBlock title="Shipping address" address=order.shipping_address.clone() />

@@ -6,14 +6,14 @@ use crate::{
         cart::TotalsList,
         forms::{FormAlert, form_error},
         loaded::Loaded,
-        order_details::{AddressBlock, StatusTimeline, short_time},
+        order_details::{AddressBlock, OrderItems, StatusTimeline, short_time},
         page_meta::PrivatePageMeta,
         table::{
             Column::{Number, Text},
             DataTable,
         },
     },
-    domain::commerce::{OrderDetail, OrderLine, OrderSummary},
+    domain::commerce::{OrderDetail, OrderSummary},
     domain::model::Money,
     server_fns::shop::{CancelOrder, get_order, list_orders},
 };
@@ -111,23 +111,7 @@ fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelO
             </p>
             <section aria-labelledby="items-heading">
                 <h2 id="items-heading">"Items"</h2>
-                <DataTable
-                    class="order__items"
-                    columns=&[Text("Product"), Text("SKU"), Number("Price"), Number("Quantity"), Number("Total")]
-                    items=order.lines.clone()
-                    row={
-                        let currency = currency.clone();
-                        move |line: OrderLine| view! {
-                            <tr>
-                                <th scope="row">{line.name}</th>
-                                <td>{line.sku}</td>
-                                <td class="numeric">{Money::format(line.unit_price_cents, &currency)}</td>
-                                <td class="numeric">{line.quantity}</td>
-                                <td class="numeric">{Money::format(line.line_total_cents, &currency)}</td>
-                            </tr>
-                        }
-                    }
-                />
+                <OrderItems class="order__items" lines=order.lines.clone() currency=currency.clone() />
                 <TotalsList totals=order.totals currency=currency.clone() />
             </section>
             <div class="order__addresses">
