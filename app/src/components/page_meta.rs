@@ -95,3 +95,18 @@ pub fn AuthPage(
         </section>
     }
 }
+
+/// The frame of a page that belongs to one visitor (the cart, checkout, the orders): its head
+/// (see [`PrivatePageMeta`]) and a section named by its heading, the page's title.
+#[component]
+pub fn PrivatePage(title: &'static str, class: &'static str, children: Children) -> impl IntoView {
+    let heading = format!("{class}-heading");
+    let labelled_by = heading.clone();
+    view! {
+        <PrivatePageMeta title />
+        <section class=class aria-labelledby=labelled_by>
+            <h1 id=heading>{title}</h1>
+            {children()}
+        </section>
+    }
+}

@@ -6,7 +6,7 @@ use crate::{
         error_notice::ErrorNotice,
         forms::{Field, FormAlert, SubmitButton, error_for, form_error},
         loaded::Loaded,
-        page_meta::PrivatePageMeta,
+        page_meta::PrivatePage,
     },
     domain::accounts::Address,
     domain::commerce::{CartView, PaymentMethod},
@@ -24,13 +24,11 @@ use leptos_router::components::Redirect;
 pub fn CartPage() -> impl IntoView {
     let cart = Resource::new(|| (), |_| get_cart());
     view! {
-        <PrivatePageMeta title="Shopping cart" />
-        <section class="cart-page" aria-labelledby="cart-heading">
-            <h1 id="cart-heading">"Shopping cart"</h1>
+        <PrivatePage title="Shopping cart" class="cart-page">
             <Loaded resource=cart loading="Loading your cart…" let:cart>
                 <CartContents cart />
             </Loaded>
-        </section>
+        </PrivatePage>
     }
 }
 
@@ -78,9 +76,7 @@ pub fn CheckoutPage() -> impl IntoView {
     // Made when the page renders: a repeated submit of this form is the same order.
     let key = Resource::new(|| (), |_| new_checkout_key());
     view! {
-        <PrivatePageMeta title="Checkout" />
-        <section class="checkout" aria-labelledby="checkout-heading">
-            <h1 id="checkout-heading">"Checkout"</h1>
+        <PrivatePage title="Checkout" class="checkout">
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading checkout…"</p> }>
                 {move || Suspend::new(async move {
                     let (addresses, key, cart) = (addresses.await, key.await, cart.await);
@@ -96,7 +92,7 @@ pub fn CheckoutPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </section>
+        </PrivatePage>
     }
 }
 

@@ -7,7 +7,7 @@ use crate::{
         forms::{FormAlert, form_error},
         loaded::Loaded,
         order_details::{AddressBlock, OrderItems, StatusTimeline, short_time},
-        page_meta::PrivatePageMeta,
+        page_meta::PrivatePage,
         table::{
             Column::{Number, Text},
             DataTable,
@@ -25,9 +25,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn OrdersPage() -> impl IntoView {
     let orders = Resource::new(|| (), |_| list_orders());
     view! {
-        <PrivatePageMeta title="Orders" />
-        <section class="orders" aria-labelledby="orders-heading">
-            <h1 id="orders-heading">"Orders"</h1>
+        <PrivatePage title="Orders" class="orders">
             <Loaded resource=orders loading="Loading your orders…" sign_in_then="/orders" let:list>
                 {if list.is_empty() {
                     view! {
@@ -39,7 +37,7 @@ pub fn OrdersPage() -> impl IntoView {
                     view! { <OrderTable list /> }.into_any()
                 }}
             </Loaded>
-        </section>
+        </PrivatePage>
     }
 }
 
