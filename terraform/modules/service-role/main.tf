@@ -5,11 +5,14 @@
 data "aws_partition" "current" {}
 
 data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = var.assume_actions
-    principals {
-      type        = "Service"
-      identifiers = var.trusted_services
+  dynamic "statement" {
+    for_each = length(var.trusted_services) > 0 ? [var.trusted_services] : []
+    content {
+      actions = var.assume_actions
+      principals {
+        type        = "Service"
+        identifiers = statement.value
+      }
     }
   }
 }
@@ -18,6 +21,13 @@ resource "aws_iam_role" "this" {
   name               = var.name
   assume_role_policy = coalesce(var.trust_policy, data.aws_iam_policy_document.trust.json)
   tags               = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = (var.trust_policy == null) != (length(var.trusted_services) == 0)
+      error_message = "Give the role either trusted_services or a trust_policy, not both and not neither."
+    }
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "managed" {
