@@ -65,18 +65,6 @@ pub fn summary(text: &str, max_chars: usize) -> String {
     format!("{}…", cut[..end].trim_end_matches([',', '.', ';', ':']))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::summary;
-
-    #[test]
-    fn summaries_cut_long_text_at_a_word_boundary() {
-        assert_eq!(summary("short", 10), "short");
-        assert_eq!(summary("one two three four", 10), "one two…");
-        assert_eq!(summary("alpha, beta gamma", 8), "alpha…");
-    }
-}
-
 /// The frame of the sign-in, registration and account-recovery pages: their head (see
 /// [`PageMeta`]) and a narrow section whose heading is the page's title.
 #[component]
@@ -108,5 +96,17 @@ pub fn PrivatePage(title: &'static str, class: &'static str, children: Children)
             <h1 id=heading>{title}</h1>
             {children()}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn summaries_cut_long_text_at_a_word_boundary() {
+        assert_eq!(summary("short", 10), "short");
+        assert_eq!(summary("one two three four", 10), "one two…");
+        assert_eq!(summary("alpha, beta gamma", 8), "alpha…");
     }
 }
