@@ -200,6 +200,8 @@ impl Settings {
     /// process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |var: &str| lookup(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        // A whole-number setting: the variable's name is written once, for reading and for errors.
+        let number = |var: &'static str, default: u32, range| ranged(var, get(var), default, range);
 
         let environment = match get("APP_ENV").as_deref() {
             None | Some("dev" | "development") => Environment::Dev,
@@ -218,11 +220,9 @@ impl Settings {
             return Err(invalid("DATABASE_URL", &redact_password(&url), "a sqlite: or postgres:// URL"));
         }
         let mut database = DatabaseSettings::new(url);
-        database.max_connections = ranged("DB_MAX_CONNECTIONS", get("DB_MAX_CONNECTIONS"), 10, 1..=1000)?;
-        database.min_connections =
-            ranged("DB_MIN_CONNECTIONS", get("DB_MIN_CONNECTIONS"), 1, 0..=database.max_connections)?;
-        database.acquire_timeout =
-            Duration::from_secs(ranged("DB_ACQUIRE_TIMEOUT_SECS", get("DB_ACQUIRE_TIMEOUT_SECS"), 5, 1..=300)?.into());
+        database.max_connections = number("DB_MAX_CONNECTIONS", 10, 1..=1000)?;
+        database.min_connections = number("DB_MIN_CONNECTIONS", 1, 0..=database.max_connections)?;
+        database.acquire_timeout = Duration::from_secs(number("DB_ACQUIRE_TIMEOUT_SECS", 5, 1..=300)?.into());
 
         let public_origin = get("PUBLIC_ORIGIN").map(|origin| parse_origin(&origin)).transpose()?;
         let page_cache = match get("PAGE_CACHE").as_deref() {
@@ -237,12 +237,8 @@ impl Settings {
         };
 
         let sessions = SessionSettings {
-            idle_timeout: Duration::from_secs(
-                u64::from(ranged("SESSION_IDLE_MINUTES", get("SESSION_IDLE_MINUTES"), 60, 5..=1440)?) * 60,
-            ),
-            absolute_timeout: Duration::from_secs(
-                u64::from(ranged("SESSION_ABSOLUTE_HOURS", get("SESSION_ABSOLUTE_HOURS"), 12, 1..=720)?) * 3600,
-            ),
+            idle_timeout: Duration::from_secs(u64::from(number("SESSION_IDLE_MINUTES", 60, 5..=1440)?) * 60),
+            absolute_timeout: Duration::from_secs(u64::from(number("SESSION_ABSOLUTE_HOURS", 12, 1..=720)?) * 3600),
         };
         let trusted_proxies = get("TRUSTED_PROXIES")
             .map(|list| {
@@ -280,22 +276,12 @@ impl Settings {
             Some("target-tracking") => ScalingMode::target_tracking(),
             Some(other) => return Err(invalid("SCALING_POLICY", other, "step, simple or target-tracking")),
         };
-        simulation.time_scale = f64::from(ranged("SIM_TIME_SCALE", get("SIM_TIME_SCALE"), 10, 1..=600)?);
+        simulation.time_scale = f64::from(number("SIM_TIME_SCALE", 10, 1..=600)?);
 
         let pricing = PricingRules {
-            shipping_fee_cents: i64::from(ranged("SHIPPING_FEE_CENTS", get("SHIPPING_FEE_CENTS"), 499, 0..=100_000)?),
-            free_shipping_from_cents: i64::from(ranged(
-                "FREE_SHIPPING_FROM_CENTS",
-                get("FREE_SHIPPING_FROM_CENTS"),
-                5_000,
-                0..=100_000_000,
-            )?),
-            tax_rate_basis_points: i64::from(ranged(
-                "TAX_RATE_BASIS_POINTS",
-                get("TAX_RATE_BASIS_POINTS"),
-                800,
-                0..=5_000,
-            )?),
+            shipping_fee_cents: i64::from(number("SHIPPING_FEE_CENTS", 499, 0..=100_000)?),
+            free_shipping_from_cents: i64::from(number("FREE_SHIPPING_FROM_CENTS", 5_000, 0..=100_000_000)?),
+            tax_rate_basis_points: i64::from(number("TAX_RATE_BASIS_POINTS", 800, 0..=5_000)?),
         };
 
         let mail = MailSettings {
@@ -310,7 +296,7 @@ impl Settings {
         }
 
         let upload_dir = PathBuf::from(get("UPLOAD_DIR").unwrap_or_else(|| "data/uploads".to_owned()));
-        let api_rate_per_minute = ranged("API_RATE_PER_MINUTE", get("API_RATE_PER_MINUTE"), 120, 0..=100_000)?;
+        let api_rate_per_minute = number("API_RATE_PER_MINUTE", 120, 0..=100_000)?;
 
         Ok(Self {
             upload_dir,
@@ -333,12 +319,8 @@ impl Settings {
             site_root: PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned())),
             site_pkg_dir: get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".to_owned()),
             output_name: get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "cloudscale".to_owned()),
-            shutdown_grace: Duration::from_secs(
-                ranged("SHUTDOWN_GRACE_SECS", get("SHUTDOWN_GRACE_SECS"), 30, 1..=3600)?.into(),
-            ),
-            shutdown_drain: Duration::from_secs(
-                ranged("SHUTDOWN_DRAIN_SECS", get("SHUTDOWN_DRAIN_SECS"), 5, 0..=300)?.into(),
-            ),
+            shutdown_grace: Duration::from_secs(number("SHUTDOWN_GRACE_SECS", 30, 1..=3600)?.into()),
+            shutdown_drain: Duration::from_secs(number("SHUTDOWN_DRAIN_SECS", 5, 0..=300)?.into()),
         })
     }
 }
