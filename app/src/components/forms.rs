@@ -44,53 +44,45 @@ pub fn posted_error<S: ServerFn<Error = AppError>>() -> Option<AppError> {
 }
 
 /// What every field's control says about itself: invalid while there is an error, and
-/// described by its hint and its error. One place, so no copied field loses them.
-#[derive(Clone)]
-struct FieldAria {
-    hint_id: Option<String>,
-    error_id: String,
-    error: Signal<Option<String>>,
+/// described by its hint and its error. [`FieldFrame`] makes it, so no field can lose them.
+#[derive(Clone, Copy)]
+struct ControlAria {
+    invalid: Signal<Option<&'static str>>,
+    described_by: Signal<Option<String>>,
 }
 
-impl FieldAria {
-    fn new(id: &str, has_hint: bool, error: Signal<Option<String>>) -> Self {
-        Self { hint_id: has_hint.then(|| format!("{id}-hint")), error_id: format!("{id}-error"), error }
-    }
-
-    fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
-        let error = self.error;
-        move || error.with(Option::is_some).then_some("true")
-    }
-
-    fn described_by(&self) -> impl Fn() -> Option<String> + Send + Sync + 'static {
-        let (hint_id, error_id, error) = (self.hint_id.clone(), self.error_id.clone(), self.error);
-        move || {
-            let ids: Vec<&str> = hint_id
-                .iter()
-                .map(String::as_str)
-                .chain(error.with(Option::is_some).then_some(error_id.as_str()))
-                .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    }
-}
-
-/// The label, hint and error around one form control (`children`), which uses `aria`.
+/// The label, hint and error around one form control, which `children` draws with the
+/// [`ControlAria`] it is given.
 #[component]
-fn FieldFrame(
+fn FieldFrame<V, F>(
     id: String,
     label: &'static str,
     hint: Option<&'static str>,
-    aria: FieldAria,
-    children: Children,
-) -> impl IntoView {
-    let error = aria.error;
+    error: Signal<Option<String>>,
+    children: F,
+) -> impl IntoView
+where
+    V: IntoView + 'static,
+    F: FnOnce(ControlAria) -> V,
+{
+    let hint_id = hint.map(|_| format!("{id}-hint"));
+    let error_id = format!("{id}-error");
+    let has_error = move || error.with(Option::is_some);
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        Signal::derive(move || {
+            let ids: Vec<&str> =
+                hint_id.iter().map(String::as_str).chain(has_error().then_some(error_id.as_str())).collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        })
+    };
+    let aria = ControlAria { invalid: Signal::derive(move || has_error().then_some("true")), described_by };
     view! {
-        <div class="field" class:field--invalid=move || error.with(Option::is_some)>
+        <div class="field" class:field--invalid=has_error>
             <label for=id>{label}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=aria.hint_id.clone()>{hint}</p> })}
-            {children()}
-            <p class="field__error" id=aria.error_id hidden=move || error.with(Option::is_none)>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id>{hint}</p> })}
+            {children(aria)}
+            <p class="field__error" id=error_id hidden=move || !has_error()>
                 {move || error.get()}
             </p>
         </div>
@@ -111,10 +103,8 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let aria = FieldAria::new(&id, hint.is_some(), error);
-    let (invalid, described_by) = (aria.invalid(), aria.described_by());
     view! {
-        <FieldFrame id=id.clone() label hint aria>
+        <FieldFrame id=id.clone() label hint error let:aria>
             <input
                 id=id.clone()
                 name=name
@@ -123,8 +113,8 @@ pub fn Field(
                 value=value
                 required=required
                 maxlength=maxlength
-                aria-invalid=invalid
-                aria-describedby=described_by
+                aria-invalid=aria.invalid
+                aria-describedby=aria.described_by
             />
         </FieldFrame>
     }
@@ -155,11 +145,9 @@ pub fn SelectField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(into, optional)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let aria = FieldAria::new(&id, hint.is_some(), error);
-    let (invalid, described_by) = (aria.invalid(), aria.described_by());
     view! {
-        <FieldFrame id=id.clone() label hint aria>
-            <select id=id.clone() name=name required=required aria-invalid=invalid aria-describedby=described_by>
+        <FieldFrame id=id.clone() label hint error let:aria>
+            <select id=id.clone() name=name required=required aria-invalid=aria.invalid aria-describedby=aria.described_by>
                 {choices
                     .into_iter()
                     .map(|choice| view! { <option value=choice.value selected=choice.selected>{choice.label}</option> })
@@ -181,12 +169,10 @@ pub fn TextAreaField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let aria = FieldAria::new(&id, hint.is_some(), error);
-    let (invalid, described_by) = (aria.invalid(), aria.described_by());
     view! {
-        <FieldFrame id=id.clone() label hint aria>
-            <textarea id=id.clone() name=name rows=rows maxlength=maxlength aria-invalid=invalid
-                aria-describedby=described_by>{value}</textarea>
+        <FieldFrame id=id.clone() label hint error let:aria>
+            <textarea id=id.clone() name=name rows=rows maxlength=maxlength aria-invalid=aria.invalid
+                aria-describedby=aria.described_by>{value}</textarea>
         </FieldFrame>
     }
 }

@@ -62,3 +62,12 @@ app_test!(private_pages_keep_out_of_search_indexes_and_public_ones_do_not, |app|
         assert!(!html.contains("noindex"), "{path} is kept out of search indexes");
     }
 });
+
+app_test!(a_field_names_its_hint_and_is_valid_until_it_has_an_error, |app| async move {
+    let html = app.get("/register").await.text().await.unwrap();
+    let input = html.split("id=\"register-password\"").nth(1).and_then(|rest| rest.split('>').next()).unwrap();
+    assert!(input.contains(r#"aria-describedby="register-password-hint""#), "{input}");
+    assert!(!input.contains("aria-invalid"), "{input}");
+    assert!(html.contains(r#"id="register-password-hint""#));
+    assert!(html.contains(r#"id="register-password-error" hidden"#), "the empty error is hidden");
+});
