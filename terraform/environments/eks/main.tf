@@ -1,15 +1,17 @@
-# The shop on EKS: its own VPC over two or more zones (../../modules/network), the cluster with
-# an on-demand base and spot capacity (../../modules/eks-cluster), the cluster autoscaler with a
-# scale-down delay, kube-prometheus-stack (Prometheus, AlertManager, Grafana) and ingress-nginx
-# from Helm, then the shop itself from ../../modules/kubernetes-shop: the same Deployment, HPA
-# (numbers from simulator/policy/autoscaling.json), zone spread, scrape, rules and dashboards as on any
-# other cluster. The database is a PostgreSQL you provide (RDS, for example) via database_url.
+# The cluster the shop runs on, on EKS: its own VPC over two or more zones (../../modules/network),
+# the cluster with an on-demand base and spot capacity (../../modules/eks-cluster), the cluster
+# autoscaler with a scale-down delay, and kube-prometheus-stack (Prometheus, AlertManager,
+# Grafana) and ingress-nginx from Helm. The shop itself goes on with ../kubernetes, whose defaults
+# match what this environment installs (ingress class, namespaces, the Prometheus release label):
 #
 #   cp terraform.tfvars.example terraform.tfvars   # then edit
-#   terraform init
-#   # The ServiceMonitor and PrometheusRule need the operator's CRDs to exist at plan time:
-#   terraform apply -target=module.cluster -target=helm_release.monitoring
-#   terraform apply
+#   terraform init && terraform apply
+#   aws eks update-kubeconfig --name "$(terraform output -raw cluster_name)" --region <region>
+#   cd ../kubernetes && terraform init && terraform apply
+#
+# Two states, because a Kubernetes provider must not be configured from a cluster created in the
+# same apply (the provider's own guidance), the shop's ServiceMonitor needs the operator's CRDs
+# at plan time, and a shop release should never plan changes to its cluster.
 #
 # Versions come from versions.tf (a link to ../../versions.tf). Keep state remote and locked:
 # a backend.tf here with backend "s3" { key = "cloudscale/eks.tfstate", encrypt = true,
@@ -22,17 +24,7 @@ provider "aws" {
   }
 }
 
-# Both Kubernetes providers authenticate with a short-lived token from the AWS CLI.
-provider "kubernetes" {
-  host                   = module.cluster.endpoint
-  cluster_ca_certificate = base64decode(module.cluster.certificate_authority)
-  exec {
-    api_version = "client.authentication.k8s.io/v1beta1"
-    command     = "aws"
-    args        = ["eks", "get-token", "--cluster-name", module.cluster.cluster_name, "--region", var.region]
-  }
-}
-
+# Helm authenticates with a short-lived token from the AWS CLI.
 provider "helm" {
   kubernetes {
     host                   = module.cluster.endpoint
@@ -99,7 +91,8 @@ resource "helm_release" "cluster_autoscaler" {
 }
 
 # Prometheus (with the operator the shop's ServiceMonitor and PrometheusRule need), AlertManager
-# configured from the shop's Secret, and Grafana loading the shop's dashboard ConfigMaps.
+# configured from the shop's Secret (which ../kubernetes creates; AlertManager waits for it), and
+# Grafana loading the shop's dashboard ConfigMaps.
 resource "helm_release" "monitoring" {
   name             = "kube-prometheus-stack"
   namespace        = var.monitoring_namespace
@@ -157,27 +150,4 @@ resource "helm_release" "ingress" {
     }
   })]
   depends_on = [module.cluster]
-}
-
-module "shop" {
-  source = "../../modules/kubernetes-shop"
-
-  namespace          = var.namespace
-  image              = var.image
-  host               = var.host
-  tls_secret_name    = var.tls_secret_name
-  ingress_class_name = "nginx"
-  ingress_namespace  = "ingress-nginx"
-  database_url       = var.database_url
-  # The VPC's own addresses: ingress-nginx's pods forward the client's address.
-  trusted_proxies = [var.vpc_cidr]
-
-  metrics_token                      = var.metrics_token
-  prometheus_operator                = true
-  prometheus_selector_labels         = { release = helm_release.monitoring.name }
-  monitoring_namespace               = var.monitoring_namespace
-  alertmanager_pagerduty_routing_key = var.alertmanager_pagerduty_routing_key
-  alertmanager_slack_webhook_url     = var.alertmanager_slack_webhook_url
-
-  depends_on = [helm_release.monitoring, helm_release.ingress]
 }
