@@ -27,7 +27,7 @@ use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, OpenApi, ToResponse, ToSchema};
 
 const PROBLEM_JSON: &str = "application/problem+json";
 /// Catalog answers may be a minute old; after that clients revalidate with the ETag.
@@ -63,7 +63,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: ApiState) -> Router<S> {
                        Errors are RFC 9457 problem details."
     ),
     paths(list_products, get_product, list_categories),
-    components(schemas(ApiMoney, ApiImage, ApiProductSummary, ApiProductList, ApiProduct, ApiCategory, ApiCategoryList, Problem)),
+    components(
+        responses(NotModified, TooManyRequests),
+        schemas(ApiMoney, ApiImage, ApiProductSummary, ApiProductList, ApiProduct, ApiCategory, ApiCategoryList, Problem),
+    ),
     tags((name = "catalog", description = "Products and categories"))
 )]
 pub struct ApiDoc;
@@ -181,6 +184,15 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
 }
+
+/// Unchanged since the ETag in If-None-Match (every read answers it the same way).
+#[derive(ToResponse)]
+pub struct NotModified;
+
+/// Too many requests from this address (every path sits behind the same rate limit).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait")))]
+pub struct TooManyRequests(pub Problem);
 
 /// An `/api/v1` failure, answered as an RFC 9457 problem: handlers return `Result<_, ApiProblem>`
 /// and use `?` on the services' `AppError`s. 4xx say what was wrong; 5xx say nothing of the cause
@@ -322,12 +334,11 @@ struct RawListParams {
     responses(
         (status = 200, description = "One page of products", body = ApiProductList,
             headers(("ETag" = String, description = "Validator of this answer"), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 304, response = NotModified),
         (status = 400, description = "The query string could not be read", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A parameter is out of range", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 429, response = TooManyRequests),
     )
 )]
 async fn list_products(
@@ -369,10 +380,9 @@ async fn list_products(
     responses(
         (status = 200, description = "The product", body = ApiProduct,
             headers(("ETag" = String, description = "Validator of this answer"), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 304, response = NotModified),
         (status = 404, description = "No active product has that slug", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 429, response = TooManyRequests),
     )
 )]
 async fn get_product(
@@ -402,9 +412,8 @@ async fn get_product(
     responses(
         (status = 200, description = "All categories", body = ApiCategoryList,
             headers(("ETag" = String, description = "Validator of this answer"), ("Cache-Control" = String))),
-        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
-        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 304, response = NotModified),
+        (status = 429, response = TooManyRequests),
     )
 )]
 async fn list_categories(State(state): State<ApiState>, headers: HeaderMap) -> Result<Response, ApiProblem> {
@@ -541,5 +550,19 @@ mod tests {
         }
         assert!(doc["components"]["schemas"]["Problem"].is_object());
         assert_eq!(doc["openapi"].as_str().map(|v| &v[..2]), Some("3."));
+    }
+
+    #[test]
+    fn every_read_refers_to_one_not_modified_and_one_rate_limit_answer() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        for path in ["/api/v1/products", "/api/v1/products/{slug}", "/api/v1/categories"] {
+            let responses = &doc["paths"][path]["get"]["responses"];
+            assert_eq!(responses["304"]["$ref"], "#/components/responses/NotModified", "{path}");
+            assert_eq!(responses["429"]["$ref"], "#/components/responses/TooManyRequests", "{path}");
+        }
+        let limited = &doc["components"]["responses"]["TooManyRequests"];
+        assert!(limited["headers"]["Retry-After"].is_object(), "{limited}");
+        assert_eq!(limited["content"][PROBLEM_JSON]["schema"]["$ref"], "#/components/schemas/Problem", "{limited}");
+        assert!(doc["components"]["responses"]["NotModified"]["content"].is_null());
     }
 }
