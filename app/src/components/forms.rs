@@ -10,7 +10,7 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The message for `field` in the last result, if that result failed on it.
-pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option<String> {
+fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option<String> {
     match result {
         Some(Err(error)) => error.message_for(field),
         _ => None,
@@ -18,11 +18,56 @@ pub fn error_for<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option
 }
 
 /// The message of a failure that belongs to no single field (wrong credentials, 429, 500...).
-pub fn form_error<T>(result: &Option<Result<T, AppError>>, fields: &[&str]) -> Option<String> {
+fn form_error<T>(result: &Option<Result<T, AppError>>, fields: &[&str]) -> Option<String> {
     match result {
         Some(Err(error)) if error.belongs_to(fields) => None,
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
+    }
+}
+
+/// What a form's last submission was refused for, split the way the form shows it: a message
+/// under the field the refusal names, or one alert for a refusal that names none of the form's
+/// fields (wrong credentials, too many attempts, a server failure).
+pub struct Refusal<T: Send + Sync + 'static> {
+    result: MappedSignal<Option<Result<T, AppError>>>,
+    shown: Signal<bool>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Refusal<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Refusal<T> {}
+
+impl<T: Send + Sync + 'static> Refusal<T> {
+    /// The refusals of `action`'s last submission.
+    pub fn of<S>(action: ServerAction<S>) -> Self
+    where
+        S: ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    {
+        Self { result: action.value(), shown: Signal::stored(true) }
+    }
+
+    /// Only while `shown` holds: for one of several forms that post to the same action.
+    pub fn while_shown(self, shown: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        Self { shown: Signal::derive(shown), ..self }
+    }
+
+    /// The message for `field`, while the last submission was refused for it.
+    pub fn field(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(
+            move || if self.shown.get() { self.result.with(|result| error_for(result, field)) } else { None },
+        )
+    }
+
+    /// The message for the form's alert: a refusal that names none of `fields`.
+    pub fn alert(self, fields: &'static [&'static str]) -> Signal<Option<String>> {
+        Signal::derive(
+            move || if self.shown.get() { self.result.with(|result| form_error(result, fields)) } else { None },
+        )
     }
 }
 

@@ -1,7 +1,7 @@
 //! The simulator's controls, shown to admins on the metrics page and in the back office.
 
 use crate::{
-    components::forms::{FormAlert, form_error},
+    components::forms::{FormAlert, Refusal},
     server_fns::admin::SimulatorControl,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -10,7 +10,7 @@ use leptos::{form::ActionForm, prelude::*};
 #[component]
 pub fn ControlPanel() -> impl IntoView {
     let control = ServerAction::<SimulatorControl>::new();
-    let error = Signal::derive(move || control.value().with(|result| form_error(result, &[])));
+    let error = Refusal::of(control).alert(&[]);
     let button = move |action: &'static str, label: &'static str| {
         view! {
             <ActionForm action=control>

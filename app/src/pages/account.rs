@@ -4,8 +4,7 @@
 use crate::{
     components::{
         forms::{
-            Choice, EmailField, Field, FormAlert, PasswordField, PasswordKind, SelectField, SubmitButton, error_for,
-            form_error,
+            Choice, EmailField, Field, FormAlert, PasswordField, PasswordKind, Refusal, SelectField, SubmitButton,
         },
         loaded::Loaded,
         page_meta::PrivatePageMeta,
@@ -96,9 +95,9 @@ fn ProfileSection(
     change_email: ServerAction<ChangeEmail>,
     resend: ServerAction<ResendVerification>,
 ) -> impl IntoView {
-    let saved = update_profile.value();
-    let email_result = change_email.value();
-    let resend_result = resend.value();
+    let profile_refused = Refusal::of(update_profile);
+    let email_refused = Refusal::of(change_email);
+    let resend_refused = Refusal::of(resend);
     let unverified = (!profile.email_verified).then(|| {
         let address = profile.email.clone();
         view! {
@@ -108,7 +107,7 @@ fn ProfileSection(
                     " so that our messages reach you."
                 </p>
                 <ActionForm action=resend>
-                    <FormAlert error=Signal::derive(move || resend_result.with(|r| form_error(r, &[]))) />
+                    <FormAlert error=resend_refused.alert(&[]) />
                     <SubmitButton label="Send the link again" pending=resend.pending() class="button button--small button--quiet" />
                 </ActionForm>
             </div>
@@ -127,7 +126,7 @@ fn ProfileSection(
             <h2 id="profile-heading">"Profile"</h2>
             {unverified}
             <ActionForm action=update_profile>
-                <FormAlert error=Signal::derive(move || saved.with(|r| form_error(r, &["name", "phone"]))) />
+                <FormAlert error=profile_refused.alert(&["name", "phone"]) />
                 <Field
                     id="profile-name".into()
                     label="Name"
@@ -136,7 +135,7 @@ fn ProfileSection(
                     required=true
                     maxlength=100
                     value=profile.name.clone()
-                    error=Signal::derive(move || saved.with(|r| error_for(r, "name")))
+                    error=profile_refused.field("name")
                 />
                 <Field
                     id="profile-phone".into()
@@ -146,23 +145,21 @@ fn ProfileSection(
                     autocomplete="tel"
                     maxlength=32
                     value=profile.phone.clone().unwrap_or_default()
-                    error=Signal::derive(move || saved.with(|r| error_for(r, "phone")))
+                    error=profile_refused.field("phone")
                 />
                 <SubmitButton label="Save profile" pending=update_profile.pending() />
             </ActionForm>
             <h3>"Sign-in email"</h3>
             {pending}
             <ActionForm action=change_email>
-                <FormAlert error=Signal::derive(move || {
-                    email_result.with(|r| form_error(r, &["email", "current_password"]))
-                }) />
+                <FormAlert error=email_refused.alert(&["email", "current_password"]) />
                 <EmailField
                     id="profile-email".into()
                     value=profile.email.clone()
-                    error=Signal::derive(move || email_result.with(|r| error_for(r, "email")))
+                    error=email_refused.field("email")
                 />
                 <PasswordField id="profile-email-password".into() kind=PasswordKind::Current label="Current password"
-                    name="current_password" error=Signal::derive(move || email_result.with(|r| error_for(r, "current_password"))) />
+                    name="current_password" error=email_refused.field("current_password") />
                 <SubmitButton label="Change email" pending=change_email.pending() class="button button--quiet" />
             </ActionForm>
         </section>
@@ -171,20 +168,17 @@ fn ProfileSection(
 
 #[component]
 fn PasswordSection(change_password: ServerAction<ChangePassword>) -> impl IntoView {
-    let result = change_password.value();
-    let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
+    let refused = Refusal::of(change_password);
     view! {
         <section class="account__section" aria-labelledby="password-heading">
             <h2 id="password-heading">"Password"</h2>
             <p class="account__note">"Changing your password signs you out on every other device."</p>
             <ActionForm action=change_password>
-                <FormAlert error=Signal::derive(move || {
-                    result.with(|r| form_error(r, &["current_password", "new_password"]))
-                }) />
+                <FormAlert error=refused.alert(&["current_password", "new_password"]) />
                 <PasswordField id="password-current".into() kind=PasswordKind::Current label="Current password"
-                    name="current_password" error=field("current_password") />
+                    name="current_password" error=refused.field("current_password") />
                 <PasswordField id="password-new".into() kind=PasswordKind::New label="New password" name="new_password"
-                    error=field("new_password") />
+                    error=refused.field("new_password") />
                 <SubmitButton label="Change password" pending=change_password.pending() />
             </ActionForm>
         </section>
@@ -203,12 +197,9 @@ fn AddressBook(
 ) -> impl IntoView {
     // Which form was submitted last (None: the new-address form), so only it shows errors.
     let submitted_from = RwSignal::new(None::<i32>);
-    let other_failure = Signal::derive(move || {
-        delete_address
-            .value()
-            .with(|r| form_error(r, &[]))
-            .or_else(|| make_default.value().with(|r| form_error(r, &[])))
-    });
+    let delete_refused = Refusal::of(delete_address).alert(&[]);
+    let default_refused = Refusal::of(make_default).alert(&[]);
+    let other_failure = Signal::derive(move || delete_refused.get().or_else(|| default_refused.get()));
     let empty = list.is_empty();
     view! {
         <FormAlert error=other_failure />
@@ -291,12 +282,9 @@ fn AddressEditor(
     label: &'static str,
 ) -> impl IntoView {
     let prefix = id.map_or_else(|| "address-new".to_owned(), |id| format!("address-{id}"));
-    let result = action.value();
-    let mine = move || submitted_from.get() == id;
-    let field = move |name: &'static str| {
-        Signal::derive(move || if mine() { result.with(|r| error_for(r, name)) } else { None })
-    };
-    let alert = Signal::derive(move || if mine() { result.with(|r| form_error(r, &ADDRESS_FIELDS)) } else { None });
+    let refused = Refusal::of(action).while_shown(move || submitted_from.get() == id);
+    let field = move |name: &'static str| refused.field(name);
+    let alert = refused.alert(&ADDRESS_FIELDS);
     let kind = form.kind.clone();
     let kind_id = format!("{prefix}-kind");
     let default_id = format!("{prefix}-default");
@@ -307,7 +295,7 @@ fn AddressEditor(
         Effect::watch(
             move || action.version().get(),
             move |_, _, _| {
-                let saved = result.with_untracked(|r| matches!(r, Some(Ok(_))));
+                let saved = action.value().with_untracked(|r| matches!(r, Some(Ok(_))));
                 if saved
                     && submitted_from.get_untracked().is_none()
                     && let Some(form) = form_ref.get_untracked()
@@ -355,8 +343,8 @@ fn AddressEditor(
 
 #[component]
 fn PrivacySection(delete_account: ServerAction<DeleteAccount>) -> impl IntoView {
-    let result = delete_account.value();
-    let confirm_error = Signal::derive(move || result.with(|r| error_for(r, "confirm")));
+    let refused = Refusal::of(delete_account);
+    let confirm_error = refused.field("confirm");
     view! {
         <section class="account__section" aria-labelledby="privacy-heading">
             <h2 id="privacy-heading">"Your data"</h2>
@@ -375,9 +363,9 @@ fn PrivacySection(delete_account: ServerAction<DeleteAccount>) -> impl IntoView 
                 "our books, as the law requires, without your name, address or phone number. This cannot be undone."
             </p>
             <ActionForm action=delete_account attr:aria-labelledby="delete-heading">
-                <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["current_password", "confirm"]))) />
+                <FormAlert error=refused.alert(&["current_password", "confirm"]) />
                 <PasswordField id="delete-password".into() kind=PasswordKind::Current label="Current password"
-                    name="current_password" error=Signal::derive(move || result.with(|r| error_for(r, "current_password"))) />
+                    name="current_password" error=refused.field("current_password") />
                 <div class="field field--checkbox" class:field--invalid=move || confirm_error.with(Option::is_some)>
                     <input
                         type="checkbox"
@@ -424,7 +412,7 @@ fn describe_user_agent(user_agent: &str) -> String {
 
 #[component]
 fn DeviceList(list: Vec<Device>, sign_out_device: ServerAction<SignOutDevice>) -> impl IntoView {
-    let failure = Signal::derive(move || sign_out_device.value().with(|r| form_error(r, &[])));
+    let failure = Refusal::of(sign_out_device).alert(&[]);
     view! {
         <FormAlert error=failure />
         <ul class="device-list">

@@ -8,7 +8,7 @@
 use crate::{
     components::{
         cart::TotalsList,
-        forms::{Choice, Field, FormAlert, FormStatus, SelectField, TextAreaField, error_for, form_error},
+        forms::{Choice, Field, FormAlert, FormStatus, Refusal, SelectField, TextAreaField},
         guards::{AdminOnly, AdminSubpage},
         loaded::Loaded,
         order_details::{AddressBlock, OrderItems, StatusTimeline, short_time},
@@ -378,9 +378,9 @@ fn ProductFormView(
     categories: Vec<CategoryChoice>,
     product: Option<ProductEditor>,
 ) -> impl IntoView {
-    let result = save.value();
-    let field_error = move |field: &'static str| Signal::derive(move || result.with(|r| error_for(r, field)));
-    let alert = Signal::derive(move || result.with(|r| form_error(r, &PRODUCT_FIELDS)));
+    let refused = Refusal::of(save);
+    let field_error = move |name: &'static str| refused.field(name);
+    let alert = refused.alert(&PRODUCT_FIELDS);
     let creating = product.is_none();
     let value = |pick: fn(&ProductEditor) -> String| product.as_ref().map(pick);
     let (name, slug, sku, price, image_path) = (
@@ -461,9 +461,9 @@ const STOCK_FIELDS: [&str; 3] = ["change", "reason", "note"];
 
 #[component]
 fn StockSection(product: ProductEditor, adjust: ServerAction<AdjustStock>) -> impl IntoView {
-    let result = adjust.value();
-    let field_error = move |field: &'static str| Signal::derive(move || result.with(|r| error_for(r, field)));
-    let alert = Signal::derive(move || result.with(|r| form_error(r, &STOCK_FIELDS)));
+    let refused = Refusal::of(adjust);
+    let field_error = move |name: &'static str| refused.field(name);
+    let alert = refused.alert(&STOCK_FIELDS);
     view! {
         <section class="admin__section" aria-labelledby="stock-heading">
             <h2 id="stock-heading">"Stock"</h2>
@@ -507,7 +507,7 @@ fn StockSection(product: ProductEditor, adjust: ServerAction<AdjustStock>) -> im
 
 #[component]
 fn ArchiveSection(product: ProductEditor, archive: ServerAction<ArchiveProduct>) -> impl IntoView {
-    let alert = Signal::derive(move || archive.value().with(|r| form_error(r, &[])));
+    let alert = Refusal::of(archive).alert(&[]);
     view! {
         <section class="admin__section" aria-labelledby="archive-heading">
             <h2 id="archive-heading">"Archive"</h2>
@@ -556,9 +556,9 @@ fn AdminOrderView(detail: AdminOrderDetail, advance: ServerAction<AdvanceOrder>)
     let number = order.summary.number.clone();
     let currency = order.summary.currency.clone();
     let status = order.summary.status;
-    let result = advance.value();
-    let tracking_error = Signal::derive(move || result.with(|r| error_for(r, "tracking_number")));
-    let alert = Signal::derive(move || result.with(|r| form_error(r, &["tracking_number"])));
+    let refused = Refusal::of(advance);
+    let tracking_error = refused.field("tracking_number");
+    let alert = refused.alert(&["tracking_number"]);
     view! {
         <Title text=format!("Order {number}") />
         <h1>{format!("Order {number}")}</h1>

@@ -3,7 +3,7 @@
 
 use crate::{
     components::{
-        forms::{Field, FormAlert, FormStatus, SubmitButton, error_for, form_error},
+        forms::{Field, FormAlert, FormStatus, Refusal, SubmitButton},
         guards::AdminSubpage,
         loaded::Loaded,
     },
@@ -54,18 +54,18 @@ pub fn EditShopPage() -> impl IntoView {
 
 #[component]
 fn PageEditor(page: ShopPage, save: ServerAction<SaveShopPage>, saved: bool) -> impl IntoView {
-    let result = save.value();
-    let body_error = Signal::derive(move || result.with(|r| error_for(r, "body")));
+    let refused = Refusal::of(save);
+    let body_error = refused.field("body");
     let view_path = page_path(&page.slug);
     view! {
         <Title text=format!("Edit {}", page.title) />
         <h1>{format!("Edit {}", page.title)}</h1>
         <FormStatus message=Signal::derive(move || saved.then_some("Page saved.")) />
         <ActionForm action=save>
-            <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["title", "body"]))) />
+            <FormAlert error=refused.alert(&["title", "body"]) />
             <input type="hidden" name="slug" value=page.slug.clone() />
             <Field id="page-title".into() label="Title" name="title" required=true maxlength=120
-                value=page.title.clone() error=Signal::derive(move || result.with(|r| error_for(r, "title"))) />
+                value=page.title.clone() error=refused.field("title") />
             <div class="field" class:field--invalid=move || body_error.with(Option::is_some)>
                 <label for="page-body">"Text (Markdown)"</label>
                 <p class="field__hint" id="page-body-hint">

@@ -4,7 +4,7 @@ use crate::{
     components::{
         cart::{CartContents, EmptyCart, TotalsList},
         error_notice::ErrorNotice,
-        forms::{Field, FormAlert, SubmitButton, error_for, form_error},
+        forms::{Field, FormAlert, Refusal, SubmitButton},
         loaded::Loaded,
         page_meta::PrivatePage,
     },
@@ -99,17 +99,20 @@ pub fn CheckoutPage() -> impl IntoView {
 #[component]
 fn CheckoutForm(saved: Vec<Address>, key: String, cart: CartView) -> impl IntoView {
     let place = ServerAction::<PlaceOrder>::new();
-    let result = place.value();
-    let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
-    // Field errors below name the shipping fields; everything else is said at the top.
-    let shipping_fields = ["full_name", "line1", "line2", "city", "region", "postal_code", "country", "phone"];
-    let alert = Signal::derive(move || {
-        result.with(|r| {
-            let mut known = shipping_fields.to_vec();
-            known.push("card_number");
-            form_error(r, &known)
-        })
-    });
+    let refused = Refusal::of(place);
+    let field = move |name: &'static str| refused.field(name);
+    // Field errors below name the shipping fields and the card; everything else is said at the top.
+    let alert = refused.alert(&[
+        "full_name",
+        "line1",
+        "line2",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "phone",
+        "card_number",
+    ]);
     let default_choice = saved.iter().find(|a| a.is_default).or(saved.first()).map(|a| a.id);
     let currency = cart.currency.clone();
     view! {

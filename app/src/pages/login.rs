@@ -1,6 +1,6 @@
 use crate::{
     components::{
-        forms::{EmailField, Field, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
+        forms::{EmailField, Field, FormAlert, PasswordField, PasswordKind, Refusal, SubmitButton},
         page_meta::AuthPage,
     },
     server_fns::accounts::{Register, SignIn},
@@ -42,8 +42,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = next_param();
     let notice = login_notice();
     let action = ServerAction::<SignIn>::new();
-    let result = action.value();
-    let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
+    let refused = Refusal::of(action);
     view! {
         <AuthPage
             title="Sign in"
@@ -53,10 +52,10 @@ pub fn LoginPage() -> impl IntoView {
         >
             {notice.map(|message| view! { <p class="form-status notice" role="status">{message}</p> })}
             <ActionForm action>
-                <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["email", "password"]))) />
+                <FormAlert error=refused.alert(&["email", "password"]) />
                 <input type="hidden" name="next" value=move || next.get() />
-                <EmailField id="login-email".into() error=field("email") />
-                <PasswordField id="login-password".into() kind=PasswordKind::Current error=field("password") />
+                <EmailField id="login-email".into() error=refused.field("email") />
+                <PasswordField id="login-password".into() kind=PasswordKind::Current error=refused.field("password") />
                 <SubmitButton label="Sign in" pending=action.pending() />
             </ActionForm>
             <p class="auth-page__switch"><a href="/forgot-password">"Forgot your password?"</a></p>
@@ -72,8 +71,7 @@ pub fn LoginPage() -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let next = next_param();
     let action = ServerAction::<Register>::new();
-    let result = action.value();
-    let field = move |name: &'static str| Signal::derive(move || result.with(|r| error_for(r, name)));
+    let refused = Refusal::of(action);
     view! {
         <AuthPage
             title="Create an account"
@@ -81,9 +79,7 @@ pub fn RegisterPage() -> impl IntoView {
             path="/register"
         >
             <ActionForm action>
-                <FormAlert error=Signal::derive(move || {
-                    result.with(|r| form_error(r, &["name", "email", "password"]))
-                }) />
+                <FormAlert error=refused.alert(&["name", "email", "password"]) />
                 <input type="hidden" name="next" value=move || next.get() />
                 <Field
                     id="register-name".into()
@@ -92,10 +88,10 @@ pub fn RegisterPage() -> impl IntoView {
                     autocomplete="name"
                     required=true
                     maxlength=100
-                    error=field("name")
+                    error=refused.field("name")
                 />
-                <EmailField id="register-email".into() error=field("email") />
-                <PasswordField id="register-password".into() kind=PasswordKind::New error=field("password") />
+                <EmailField id="register-email".into() error=refused.field("email") />
+                <PasswordField id="register-password".into() kind=PasswordKind::New error=refused.field("password") />
                 <SubmitButton label="Create account" pending=action.pending() />
             </ActionForm>
             <p class="auth-page__switch">

@@ -4,7 +4,7 @@
 use crate::{
     components::{
         cart::TotalsList,
-        forms::{FormAlert, form_error},
+        forms::{FormAlert, Refusal},
         loaded::Loaded,
         order_details::{AddressBlock, OrderItems, StatusTimeline, short_time},
         page_meta::PrivatePage,
@@ -88,7 +88,7 @@ fn OrderView(order: OrderDetail, just_placed: bool, cancel: ServerAction<CancelO
     let currency = order.summary.currency.clone();
     let can_cancel = order.can_cancel();
     let status = order.summary.status;
-    let error = Signal::derive(move || cancel.value().with(|r| form_error(r, &[])));
+    let error = Refusal::of(cancel).alert(&[]);
     let heading = if just_placed { "Order confirmed".to_owned() } else { format!("Order {number}") };
     view! {
         <Title text=format!("Order {number}") />

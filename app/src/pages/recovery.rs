@@ -5,7 +5,7 @@
 
 use crate::{
     components::{
-        forms::{EmailField, FormAlert, PasswordField, PasswordKind, SubmitButton, error_for, form_error},
+        forms::{EmailField, FormAlert, PasswordField, PasswordKind, Refusal, SubmitButton},
         page_meta::AuthPage,
     },
     domain::error::AppError,
@@ -20,7 +20,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let sent = query.with_untracked(|q| q.get("sent").is_some());
     let action = ServerAction::<RequestPasswordReset>::new();
-    let result = action.value();
+    let refused = Refusal::of(action);
     view! {
         <AuthPage
             title="Forgot your password?"
@@ -36,8 +36,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             })}
             <p>"Type the address you sign in with and we will e-mail it a link to choose a new password."</p>
             <ActionForm action>
-                <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["email"]))) />
-                <EmailField id="forgot-email".into() error=Signal::derive(move || result.with(|r| error_for(r, "email"))) />
+                <FormAlert error=refused.alert(&["email"]) />
+                <EmailField id="forgot-email".into() error=refused.field("email") />
                 <SubmitButton label="Send me a link" pending=action.pending() />
             </ActionForm>
             <p class="auth-page__switch"><a href="/login">"Back to sign in"</a></p>
@@ -90,7 +90,7 @@ fn LinkRefused(error: AppError) -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let token = token_param();
     let action = ServerAction::<ResetPassword>::new();
-    let result = action.value();
+    let refused = Refusal::of(action);
     let form_token = StoredValue::new(token.clone());
     view! {
         <AuthPage
@@ -102,10 +102,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <WhenLinkIsValid token>
                 <p>"Every browser signed in to this account will be signed out."</p>
                 <ActionForm action>
-                    <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &["new_password"]))) />
+                    <FormAlert error=refused.alert(&["new_password"]) />
                     <input type="hidden" name="token" value=form_token.get_value() />
                     <PasswordField id="reset-password".into() kind=PasswordKind::New label="New password" name="new_password"
-                        error=Signal::derive(move || result.with(|r| error_for(r, "new_password"))) />
+                        error=refused.field("new_password") />
                     <SubmitButton label="Set new password" pending=action.pending() />
                 </ActionForm>
             </WhenLinkIsValid>
@@ -118,7 +118,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 pub fn ConfirmEmailPage() -> impl IntoView {
     let token = token_param();
     let action = ServerAction::<ConfirmEmail>::new();
-    let result = action.value();
+    let refused = Refusal::of(action);
     let form_token = StoredValue::new(token.clone());
     view! {
         <AuthPage
@@ -129,7 +129,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
         >
             <WhenLinkIsValid token>
                 <ActionForm action>
-                    <FormAlert error=Signal::derive(move || result.with(|r| form_error(r, &[]))) />
+                    <FormAlert error=refused.alert(&[]) />
                     <input type="hidden" name="token" value=form_token.get_value() />
                     <SubmitButton label="Confirm my e-mail address" pending=action.pending() />
                 </ActionForm>
