@@ -185,13 +185,18 @@ pub struct Problem {
     pub parameter: Option<String>,
 }
 
-/// Unchanged since the ETag in If-None-Match (every read answers it the same way).
+// The answers every read gives alike (the ETag check and the rate limit sit in front of them all),
+// documented once under components/responses. The descriptions are the API document's words.
 #[derive(ToResponse)]
+#[response(description = "Unchanged since the ETag in If-None-Match")]
 pub struct NotModified;
 
-/// Too many requests from this address (every path sits behind the same rate limit).
 #[derive(ToResponse)]
-#[response(content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait")))]
+#[response(
+    description = "Too many requests from this address",
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u64, description = "Seconds to wait"))
+)]
 pub struct TooManyRequests(pub Problem);
 
 /// An `/api/v1` failure, answered as an RFC 9457 problem: handlers return `Result<_, ApiProblem>`
@@ -563,6 +568,9 @@ mod tests {
         let limited = &doc["components"]["responses"]["TooManyRequests"];
         assert!(limited["headers"]["Retry-After"].is_object(), "{limited}");
         assert_eq!(limited["content"][PROBLEM_JSON]["schema"]["$ref"], "#/components/schemas/Problem", "{limited}");
-        assert!(doc["components"]["responses"]["NotModified"]["content"].is_null());
+        assert_eq!(limited["description"], "Too many requests from this address");
+        let unchanged = &doc["components"]["responses"]["NotModified"];
+        assert_eq!(unchanged["description"], "Unchanged since the ETag in If-None-Match");
+        assert!(unchanged["content"].is_null(), "{unchanged}");
     }
 }
