@@ -2,7 +2,9 @@
 # the cluster with an on-demand base and spot capacity (../../modules/eks-cluster), the cluster
 # autoscaler with a scale-down delay, and kube-prometheus-stack (Prometheus, AlertManager,
 # Grafana) and ingress-nginx from Helm. The shop itself goes on with ../kubernetes, whose defaults
-# match what this environment installs (ingress class, namespaces, the Prometheus release label):
+# match what this environment installs (ingress class, namespaces, the Prometheus release label,
+# trusted proxies covering the default vpc_cidr; set its trusted_proxies to a vpc_cidr outside
+# 10.0.0.0/8, and its monitoring_namespace to this one's if you change it):
 #
 #   cp terraform.tfvars.example terraform.tfvars   # then edit
 #   terraform init && terraform apply
