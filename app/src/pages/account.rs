@@ -283,7 +283,6 @@ fn AddressEditor(
 ) -> impl IntoView {
     let prefix = id.map_or_else(|| "address-new".to_owned(), |id| format!("address-{id}"));
     let refused = Refusal::of(action).while_shown(move || submitted_from.get() == id);
-    let field = move |name: &'static str| refused.field(name);
     let alert = refused.alert(&ADDRESS_FIELDS);
     let kind = form.kind.clone();
     let kind_id = format!("{prefix}-kind");
@@ -310,28 +309,28 @@ fn AddressEditor(
         <ActionForm action node_ref=form_ref on:submit=move |_| submitted_from.set(id)>
             <FormAlert error=alert />
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
-            <SelectField id=kind_id label="Type" name="kind" error=field("kind")
+            <SelectField id=kind_id label="Type" name="kind" error=refused.field("kind")
                 choices=[AddressKind::Shipping, AddressKind::Billing]
                     .into_iter()
                     .map(|option| Choice::new(option.as_str(), option.label(), kind == option.as_str()))
                     .collect() />
             <Field id=format!("{prefix}-full-name") label="Full name" name="full_name" autocomplete="name"
-                required=true maxlength=100 value=form.full_name error=field("full_name") />
+                required=true maxlength=100 value=form.full_name error=refused.field("full_name") />
             <Field id=format!("{prefix}-line1") label="Address line 1" name="line1" autocomplete="address-line1"
-                required=true maxlength=200 value=form.line1 error=field("line1") />
+                required=true maxlength=200 value=form.line1 error=refused.field("line1") />
             <Field id=format!("{prefix}-line2") label="Address line 2" name="line2" autocomplete="address-line2"
-                maxlength=200 value=form.line2 error=field("line2") />
+                maxlength=200 value=form.line2 error=refused.field("line2") />
             <Field id=format!("{prefix}-city") label="City" name="city" autocomplete="address-level2"
-                required=true maxlength=100 value=form.city error=field("city") />
+                required=true maxlength=100 value=form.city error=refused.field("city") />
             <Field id=format!("{prefix}-region") label="Region" name="region" autocomplete="address-level1"
-                required=true maxlength=100 value=form.region error=field("region") />
+                required=true maxlength=100 value=form.region error=refused.field("region") />
             <Field id=format!("{prefix}-postal-code") label="Postal code" name="postal_code"
-                autocomplete="postal-code" required=true maxlength=20 value=form.postal_code error=field("postal_code") />
+                autocomplete="postal-code" required=true maxlength=20 value=form.postal_code error=refused.field("postal_code") />
             <Field id=format!("{prefix}-country") label="Country" name="country" autocomplete="country"
                 required=true maxlength=2 hint="Two-letter code, such as US, GB or DE." value=form.country
-                error=field("country") />
+                error=refused.field("country") />
             <Field id=format!("{prefix}-phone") label="Phone" name="phone" input_type="tel" autocomplete="tel"
-                maxlength=32 value=form.phone error=field("phone") />
+                maxlength=32 value=form.phone error=refused.field("phone") />
             <div class="field field--checkbox">
                 <input type="checkbox" id=default_id.clone() name="is_default" checked=form.is_default.is_some() />
                 <label for=default_id>"Use as my default address of this type"</label>

@@ -379,7 +379,6 @@ fn ProductFormView(
     product: Option<ProductEditor>,
 ) -> impl IntoView {
     let refused = Refusal::of(save);
-    let field_error = move |name: &'static str| refused.field(name);
     let alert = refused.alert(&PRODUCT_FIELDS);
     let creating = product.is_none();
     let value = |pick: fn(&ProductEditor) -> String| product.as_ref().map(pick);
@@ -405,21 +404,21 @@ fn ProductFormView(
             <FormAlert error=alert />
             {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <Field id="product-name".into() label="Name" name="name" value=name
-                required=true maxlength=200 error=field_error("name") />
+                required=true maxlength=200 error=refused.field("name") />
             <Field id="product-slug".into() label="Slug" name="slug" value=slug
                 maxlength=120 hint="The product's address: /products/<slug>. Leave blank to make one from the name."
-                error=field_error("slug") />
+                error=refused.field("slug") />
             <Field id="product-sku".into() label="SKU" name="sku" value=sku
-                required=true maxlength=64 error=field_error("sku") />
+                required=true maxlength=64 error=refused.field("sku") />
             <TextAreaField id="product-description".into() label="Description" name="description" value=description
-                rows=5 maxlength=5000 error=field_error("description") />
+                rows=5 maxlength=5000 error=refused.field("description") />
             <SelectField id="product-category".into() label="Category" name="category" required=true
-                choices=category_choices error=field_error("category") />
+                choices=category_choices error=refused.field("category") />
             <Field id="product-price".into() label="Price (USD)" name="price" value=price
-                required=true maxlength=16 hint="For example 49.90" error=field_error("price") />
+                required=true maxlength=16 hint="For example 49.90" error=refused.field("price") />
             {creating.then(|| view! {
                 <Field id="product-stock".into() label="Stock" name="stock" input_type="number" value="0".to_owned()
-                    hint="Units on hand now. Later changes go through stock adjustments." error=field_error("stock") />
+                    hint="Units on hand now. Later changes go through stock adjustments." error=refused.field("stock") />
             })}
             <div class="field field--checkbox">
                 <input id="product-active" type="checkbox" name="active" value="on" checked=active />
@@ -428,7 +427,7 @@ fn ProductFormView(
             <Field id="product-image-path".into() label="Image path" name="image_path"
                 value=image_path maxlength=200
                 hint="A path the shop serves, such as /images/products/lamp.svg; or upload a file below once saved."
-                error=field_error("image_path") />
+                error=refused.field("image_path") />
             <button type="submit" class="button" disabled=move || save.pending().get()>"Save product"</button>
         </ActionForm>
     }
@@ -462,7 +461,6 @@ const STOCK_FIELDS: [&str; 3] = ["change", "reason", "note"];
 #[component]
 fn StockSection(product: ProductEditor, adjust: ServerAction<AdjustStock>) -> impl IntoView {
     let refused = Refusal::of(adjust);
-    let field_error = move |name: &'static str| refused.field(name);
     let alert = refused.alert(&STOCK_FIELDS);
     view! {
         <section class="admin__section" aria-labelledby="stock-heading">
@@ -472,11 +470,11 @@ fn StockSection(product: ProductEditor, adjust: ServerAction<AdjustStock>) -> im
                 <FormAlert error=alert />
                 <input type="hidden" name="product_id" value=product.id />
                 <Field id="stock-change".into() label="Change" name="change" required=true maxlength=8
-                    hint="Units to add, or negative to remove (for example 5 or -2)" error=field_error("change") />
+                    hint="Units to add, or negative to remove (for example 5 or -2)" error=refused.field("change") />
                 <SelectField id="stock-reason".into() label="Reason" name="reason" required=true
                     choices=StockReason::ADJUSTMENTS.into_iter().map(|r| Choice::new(r.as_str(), r.label(), false)).collect()
-                    error=field_error("reason") />
-                <Field id="stock-note".into() label="Note" name="note" maxlength=200 error=field_error("note") />
+                    error=refused.field("reason") />
+                <Field id="stock-note".into() label="Note" name="note" maxlength=200 error=refused.field("note") />
                 <button type="submit" class="button" disabled=move || adjust.pending().get()>"Adjust stock"</button>
             </ActionForm>
             <DataTable

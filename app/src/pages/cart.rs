@@ -100,7 +100,6 @@ pub fn CheckoutPage() -> impl IntoView {
 fn CheckoutForm(saved: Vec<Address>, key: String, cart: CartView) -> impl IntoView {
     let place = ServerAction::<PlaceOrder>::new();
     let refused = Refusal::of(place);
-    let field = move |name: &'static str| refused.field(name);
     // Field errors below name the shipping fields and the card; everything else is said at the top.
     let alert = refused.alert(&[
         "full_name",
@@ -142,7 +141,7 @@ fn CheckoutForm(saved: Vec<Address>, key: String, cart: CartView) -> impl IntoVi
                             <label for="ship-to-new">"A new address"</label>
                         </div>
                         <div class="new-address">
-                            <AddressFields names=SHIPPING_FIELDS field />
+                            <AddressFields names=SHIPPING_FIELDS field=move |name| refused.field(name) />
                             <div class="field field--checkbox">
                                 <input type="checkbox" id="save-address" name="save_address" checked=true />
                                 <label for="save-address">"Save this address in my address book"</label>
@@ -175,7 +174,7 @@ fn CheckoutForm(saved: Vec<Address>, key: String, cart: CartView) -> impl IntoVi
                             <Field id="card-number".into() label="Card number" name="card_number"
                                 autocomplete="cc-number" maxlength=23
                                 hint="A demo shop: 4242 4242 4242 4242 is approved, 4000 0000 0000 0002 declined."
-                                error=field("card_number") />
+                                error=refused.field("card_number") />
                         </div>
                     </fieldset>
                 </div>
