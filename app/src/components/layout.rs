@@ -1,20 +1,50 @@
 use crate::{
     components::{cart::CartControl, fleet_widget::FleetWidget},
+    domain::accounts::CurrentUser,
     domain::listing::encode_query_value,
     domain::shop::SHOP_NAME,
-    server_fns::{
-        accounts::{SignOut, get_current_user},
-        monitoring::fleet_status,
-        shop::cart_count,
-    },
+    server_fns::{accounts::SignOut, shop::cart_count},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::{use_location, use_query_map};
+use simulator::snapshot::FleetSummary;
+
+// The header and footer are outside every island, so they render on the server only, after the
+// auth layer has loaded the session and its user: what they show is read at once, without a
+// resource and a suspense per piece on every page. The browser build never renders them.
+
+#[cfg(feature = "ssr")]
+fn signed_in_user() -> Option<CurrentUser> {
+    crate::server_fns::accounts::current_user_now().ok().flatten()
+}
+
+#[cfg(feature = "ssr")]
+fn known_cart_count() -> Option<i32> {
+    crate::server_fns::shop::cart_count_known().ok().flatten()
+}
+
+#[cfg(feature = "ssr")]
+fn fleet_now() -> Option<FleetSummary> {
+    crate::server_fns::monitoring::fleet_status_now().ok()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn signed_in_user() -> Option<CurrentUser> {
+    None
+}
+
+#[cfg(not(feature = "ssr"))]
+fn known_cart_count() -> Option<i32> {
+    None
+}
+
+#[cfg(not(feature = "ssr"))]
+fn fleet_now() -> Option<FleetSummary> {
+    None
+}
 
 #[component]
 pub fn Header() -> impl IntoView {
-    // Only the count: the cart itself is fetched when the drawer opens.
-    let count = Resource::new(|| (), |_| cart_count());
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -31,14 +61,7 @@ pub fn Header() -> impl IntoView {
                         <li><a href="/products">"All products"</a></li>
                         <li><a href="/monitoring">"Metrics"</a></li>
                         <AccountLinks />
-                        <li>
-                            <Suspense fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    let count = count.await.unwrap_or(0);
-                                    view! { <CartControl count /> }
-                                })}
-                            </Suspense>
-                        </li>
+                        <li><HeaderCart /></li>
                     </ul>
                 </nav>
             </div>
@@ -46,43 +69,56 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// The header's cart link and drawer. Only a guest's count takes a read (the cart itself is
+/// fetched when the drawer opens).
+#[component]
+fn HeaderCart() -> impl IntoView {
+    if let Some(count) = known_cart_count() {
+        return view! { <CartControl count /> }.into_any();
+    }
+    let count = Resource::new(|| (), |_| cart_count());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let count = count.await.unwrap_or(0);
+                view! { <CartControl count /> }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
 /// "Sign in" for visitors; "Account" and "Sign out" for signed-in shoppers.
 #[component]
 fn AccountLinks() -> impl IntoView {
-    let user = Resource::new(|| (), |_| get_current_user());
     // Signing in from a page comes back to it.
     let location = use_location();
-    let sign_in_href = move || {
-        let path = location.pathname.get();
+    let sign_in_href = {
+        let path = location.pathname.get_untracked();
         if matches!(path.as_str(), "/" | "/login" | "/register") {
             "/login".to_owned()
         } else {
-            let search = location.search.get();
+            let search = location.search.get_untracked();
             let search = search.trim_start_matches('?');
             let here = if search.is_empty() { path } else { format!("{path}?{search}") };
             format!("/login?next={}", encode_query_value(&here))
         }
     };
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => view! {
-                        {user.is_admin.then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
-                        <li><a href="/orders">"Orders"</a></li>
-                        <li><a href="/account">"Account"</a></li>
-                        <li>
-                            // A plain form (outside any island an ActionForm renders the same
-                            // tag, after building an action and an effect on every page).
-                            <form method="post" action=SignOut::url()>
-                                <button type="submit" class="link-button">"Sign out"</button>
-                            </form>
-                        </li>
-                    }.into_any(),
-                    _ => view! { <li><a href=sign_in_href>"Sign in"</a></li> }.into_any(),
-                }
-            })}
-        </Suspense>
+    match signed_in_user() {
+        Some(user) => view! {
+            {user.is_admin.then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
+            <li><a href="/orders">"Orders"</a></li>
+            <li><a href="/account">"Account"</a></li>
+            <li>
+                // A plain form (outside any island an ActionForm renders the same
+                // tag, after building an action and an effect on every page).
+                <form method="post" action=SignOut::url()>
+                    <button type="submit" class="link-button">"Sign out"</button>
+                </form>
+            </li>
+        }
+        .into_any(),
+        None => view! { <li><a href=sign_in_href>"Sign in"</a></li> }.into_any(),
     }
 }
 
@@ -90,16 +126,11 @@ fn AccountLinks() -> impl IntoView {
 pub fn Footer() -> impl IntoView {
     // The metrics page shows all of it already.
     let on_metrics_page = use_location().pathname.with_untracked(|path| path == "/monitoring");
-    let status =
-        Resource::new(|| (), move |_| async move { if on_metrics_page { None } else { fleet_status().await.ok() } });
+    // The widget is a nicety: when the figures are unavailable it stays quiet.
+    let status = if on_metrics_page { None } else { fleet_now() };
     view! {
         <footer class="site-footer">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    // The widget is a nicety: when the figures are unavailable it stays quiet.
-                    status.await.map(|status| view! { <FleetWidget status /> })
-                })}
-            </Suspense>
+            {status.map(|status| view! { <FleetWidget status /> })}
             <nav class="site-footer__links" aria-label="Shop information">
                 <ul>
                     {crate::domain::content::SHOP_PAGES

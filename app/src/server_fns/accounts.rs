@@ -14,6 +14,13 @@ use leptos::prelude::*;
 /// Who is signed in, if anyone.
 #[server(endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    current_user_now()
+}
+
+/// Who is signed in, read at once: the auth layer loaded the user with the session before the
+/// page began to render, so server-rendered pieces need no resource for it.
+#[cfg(feature = "ssr")]
+pub fn current_user_now() -> Result<Option<CurrentUser>, AppError> {
     use crate::server::auth::auth_session;
     Ok(auth_session()?.user.map(|user| user.to_current_user()))
 }

@@ -13,5 +13,11 @@ pub async fn monitoring_overview() -> Result<Overview, AppError> {
 /// The fleet in a few figures, for the storefront's compact widget.
 #[server(endpoint = "fleet_status")]
 pub async fn fleet_status() -> Result<FleetSummary, AppError> {
+    fleet_status_now()
+}
+
+/// The fleet's figures, read at once from the simulator in this process.
+#[cfg(feature = "ssr")]
+pub fn fleet_status_now() -> Result<FleetSummary, AppError> {
     Ok(FleetSummary::from(&crate::server::state::simulator()?.latest().snapshot))
 }

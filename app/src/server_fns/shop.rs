@@ -61,15 +61,28 @@ pub async fn get_cart() -> Result<CartView, AppError> {
 /// The header's count of units in the cart: one small query, not the whole cart.
 #[server(endpoint = "cart_count")]
 pub async fn cart_count() -> Result<i32, AppError> {
-    use crate::server::{auth::auth_session, services::cart, state::db};
-    // A signed-in request read it with its session.
-    if let Some(units) = auth_session()?.user.and_then(|user| user.cart_units()) {
+    use crate::server::{services::cart, state::db};
+    if let Some(units) = cart_count_known()? {
         return Ok(units);
     }
     match cart_owner(false).await? {
         Some(owner) => cart::item_count(&db()?, &owner).await,
         None => Ok(0),
     }
+}
+
+/// The header's count when the request already has it: a signed-in request read its cart's
+/// units with its session, and a visitor without a session has no cart. `None` when the count
+/// takes a read (a guest's cart is named in the session).
+#[cfg(feature = "ssr")]
+pub fn cart_count_known() -> Result<Option<i32>, AppError> {
+    use crate::server::auth::auth_session;
+    let auth = auth_session()?;
+    Ok(match &auth.user {
+        Some(user) => user.cart_units(),
+        None if auth.session.id().is_none() => Some(0),
+        None => None,
+    })
 }
 
 /// Adds `quantity` (default 1) of a product; answers with the updated cart.
