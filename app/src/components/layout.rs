@@ -13,19 +13,26 @@ use simulator::snapshot::FleetSummary;
 // auth layer has loaded the session and its user: what they show is read at once, without a
 // resource and a suspense per piece on every page. The browser build never renders them.
 
+/// Route discovery at startup builds the layout once outside any request, with no session or
+/// state to read (reading would log their absence as errors): it reads nothing then.
+#[cfg(feature = "ssr")]
+fn serving_a_request() -> bool {
+    !leptos_router::RouteList::is_generating()
+}
+
 #[cfg(feature = "ssr")]
 fn signed_in_user() -> Option<CurrentUser> {
-    crate::server_fns::accounts::current_user_now().ok().flatten()
+    serving_a_request().then(|| crate::server_fns::accounts::current_user_now().ok().flatten()).flatten()
 }
 
 #[cfg(feature = "ssr")]
 fn known_cart_count() -> Option<i32> {
-    crate::server_fns::shop::cart_count_known().ok().flatten()
+    serving_a_request().then(|| crate::server_fns::shop::cart_count_known().ok().flatten()).flatten()
 }
 
 #[cfg(feature = "ssr")]
 fn fleet_now() -> Option<FleetSummary> {
-    crate::server_fns::monitoring::fleet_status_now().ok()
+    serving_a_request().then(|| crate::server_fns::monitoring::fleet_status_now().ok()).flatten()
 }
 
 #[cfg(not(feature = "ssr"))]
