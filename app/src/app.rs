@@ -8,6 +8,7 @@ use crate::{
     pages::{
         account::AccountPage,
         admin::{AdminOrderPage, AdminPage, EditProductPage, NewProductPage},
+        admin_categories::{AdminCategories, EditCategoryPage},
         admin_pages::{AdminShopPages, EditShopPage},
         cart::{CartPage, CheckoutPage},
         home::HomePage,
@@ -188,6 +189,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/products/new") view=NewProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/products/:id") view=EditProductPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/orders/:number") view=AdminOrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/categories") view=AdminCategories ssr=SsrMode::Async />
+                    <Route path=path!("/admin/categories/:id") view=EditCategoryPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/pages") view=AdminShopPages ssr=SsrMode::Async />
                     <Route path=path!("/admin/pages/:slug") view=EditShopPage ssr=SsrMode::Async />
                     <Route path=path!("/monitoring") view=MonitoringPage ssr=SsrMode::Async />

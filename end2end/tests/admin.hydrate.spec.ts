@@ -4,7 +4,7 @@ import { signIn } from "./accounts.journey";
 import { adminJourney } from "./admin.journey";
 
 // The server starts with ADMIN_EMAIL/ADMIN_PASSWORD (see playwright.config.ts).
-test("with JavaScript an admin creates a product, adjusts its stock and delivers an order; customers get 404 and 403", async ({
+test("with JavaScript an admin creates a subcategory and a product in it, adjusts its stock and delivers an order; customers get 404 and 403", async ({
   browser,
 }) => {
   test.setTimeout(120_000);

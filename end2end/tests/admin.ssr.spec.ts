@@ -1,7 +1,7 @@
 import { test } from "@playwright/test";
 import { adminJourney } from "./admin.journey";
 
-test("without JavaScript an admin creates a product, adjusts its stock and delivers an order; customers get 404 and 403", async ({
+test("without JavaScript an admin creates a subcategory and a product in it, adjusts its stock and delivers an order; customers get 404 and 403", async ({
   browser,
 }) => {
   test.setTimeout(120_000);

@@ -12,6 +12,7 @@ mod m20261123_000004_create_monitoring;
 mod m20261123_000005_create_orders;
 mod m20261123_000006_admin;
 mod m20261203_000007_account_mail;
+mod m20261207_000008_category_tree;
 mod shared;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_orders::Migration),
             Box::new(m20261123_000006_admin::Migration),
             Box::new(m20261203_000007_account_mail::Migration),
+            Box::new(m20261207_000008_category_tree::Migration),
         ]
     }
 }

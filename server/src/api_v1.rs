@@ -156,13 +156,21 @@ pub struct ApiCategory {
     pub slug: String,
     pub name: String,
     pub description: String,
-    /// Active products in the category.
+    /// Active products in the category (a parent's count includes its subcategories').
     pub product_count: u64,
+    /// The slug of the category it is filed under; null for a top-level category.
+    pub parent_slug: Option<String>,
 }
 
 impl From<CategoryLink> for ApiCategory {
     fn from(link: CategoryLink) -> Self {
-        Self { slug: link.slug, name: link.name, description: link.description, product_count: link.product_count }
+        Self {
+            slug: link.slug,
+            name: link.name,
+            description: link.description,
+            product_count: link.product_count,
+            parent_slug: link.parent.map(|parent| parent.slug),
+        }
     }
 }
 
@@ -408,7 +416,8 @@ async fn get_product(
     cacheable_json(&headers, &body)
 }
 
-/// Every category in navigation order, with its number of active products.
+/// Every category the shop lists, in navigation order (each parent followed by its
+/// subcategories), with its number of active products.
 #[utoipa::path(
     get,
     path = "/api/v1/categories",

@@ -5,7 +5,7 @@ use crate::domain::shop::CURRENCY;
 use crate::{
     domain::commerce::{OrderDetail, OrderStatus},
     domain::error::{AppError, FieldError},
-    domain::model::{Money, PageNumber, Slug, slugify},
+    domain::model::{Money, PageNumber, Slug, slug_from_form},
 };
 #[cfg(feature = "ssr")]
 use sea_orm::sea_query::StringLen;
@@ -190,15 +190,16 @@ impl ProductDraft {
             fail("name", "Names are limited to 200 characters.".into());
         }
 
-        let slug_source = if form.slug.trim().is_empty() { name.as_str() } else { form.slug.trim() };
-        let slug = slugify(slug_source);
-        if !form.slug.trim().is_empty() && slug != form.slug.trim() {
-            fail("slug", format!("Use lowercase letters, digits and single hyphens, for example \"{slug}\"."));
-        } else if slug.is_empty() && !name.is_empty() {
-            fail("slug", "Enter a slug: the name has no letters or digits to make one from.".into());
-        } else if slug.len() > Slug::MAX_LEN {
-            fail("slug", format!("Slugs are limited to {} characters.", Slug::MAX_LEN));
-        }
+        let slug = match slug_from_form(&form.slug, &name, Slug::MAX_LEN) {
+            Ok(slug) => slug,
+            Err(message) => {
+                // An empty name already has its own message.
+                if !(name.is_empty() && form.slug.trim().is_empty()) {
+                    fail("slug", message);
+                }
+                String::new()
+            }
+        };
 
         let sku = form.sku.trim().to_ascii_uppercase();
         if sku.is_empty() {

@@ -3,7 +3,7 @@
 
 use crate::{
     domain::error::AppError,
-    domain::model::{PageNumber, ProductCard, Slug},
+    domain::model::{CategoryRef, PageNumber, ProductCard, Slug},
 };
 use serde::{Deserialize, Serialize};
 
@@ -167,13 +167,16 @@ pub fn search_terms(q: &str) -> Vec<String> {
         .collect()
 }
 
-/// A category in the navigation, with how many active products it holds.
+/// A category in the navigation, with how many active products it holds (a parent counts its
+/// children's products too: its listing shows them).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryLink {
     pub name: String,
     pub slug: String,
     pub description: String,
     pub product_count: u64,
+    /// The category it is filed under; `None` at the top level.
+    pub parent: Option<CategoryRef>,
 }
 
 /// One page of a listing and where it sits in the whole result.

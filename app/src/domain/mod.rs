@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod categories;
 pub mod commerce;
 pub mod content;
 pub mod error;

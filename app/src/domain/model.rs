@@ -60,6 +60,13 @@ pub struct ProductCard {
     pub image_height: i32,
 }
 
+/// A category named from elsewhere: a parent in a breadcrumb, the navigation or the API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRef {
+    pub name: String,
+    pub slug: String,
+}
+
 /// Everything the product page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductDetail {
@@ -67,6 +74,10 @@ pub struct ProductDetail {
     pub sku: String,
     pub description: String,
     pub category_slug: String,
+    /// The category's parent, for the breadcrumb.
+    pub category_parent: Option<CategoryRef>,
+    /// False once the category is archived: the page names it without linking to its listing.
+    pub category_listed: bool,
     /// Other active products from the same category.
     pub related: Vec<ProductCard>,
 }
@@ -188,6 +199,22 @@ impl Slug {
 impl fmt::Display for Slug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// The slug a form gives for a record named `name`: the typed one if it is already slug-shaped,
+/// else one made from the name when nothing was typed; the message says what to fix.
+pub fn slug_from_form(typed: &str, name: &str, max_len: usize) -> Result<String, String> {
+    let typed = typed.trim();
+    let slug = slugify(if typed.is_empty() { name } else { typed });
+    if !typed.is_empty() && slug != typed {
+        Err(format!("Use lowercase letters, digits and single hyphens, for example \"{slug}\"."))
+    } else if slug.is_empty() {
+        Err("Enter a slug: the name has no letters or digits to make one from.".into())
+    } else if slug.len() > max_len {
+        Err(format!("Slugs are limited to {max_len} characters."))
+    } else {
+        Ok(slug)
     }
 }
 

@@ -129,6 +129,7 @@ pub fn AdminPage() -> impl IntoView {
                     <a href="#orders">"Orders"</a>
                     <a href="#customers">"Customers"</a>
                     <a href="#operations">"Operations"</a>
+                    <a href="/admin/categories">"Categories"</a>
                     <a href="/admin/pages">"Shop pages"</a>
                     <a href="/api/docs">"API documentation"</a>
                 </nav>

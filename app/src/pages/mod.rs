@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_categories;
 pub mod admin_pages;
 pub mod cart;
 pub mod home;

@@ -9,7 +9,7 @@ use crate::{
     domain::model::ProductDetail,
     server_fns::catalog::get_product,
 };
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_router::hooks::use_params_map;
 
 /// `/products/<slug>`.
@@ -30,8 +30,19 @@ pub fn ProductPage() -> impl IntoView {
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let card = product.card.clone();
     let path = format!("/products/{}", card.slug);
-    let category_href =
-        ListingQuery { category: Some(product.category_slug.clone()), page: 1, ..Default::default() }.href();
+    // An archived category has no listing to link to: the page names it as text.
+    let (listed, listing_href, category_name) =
+        (product.category_listed, category_href(&product.category_slug), card.category_name.clone());
+    let category_link = move || {
+        if listed {
+            Either::Left(view! { <a href=listing_href.clone()>{category_name.clone()}</a> })
+        } else {
+            Either::Right(category_name.clone())
+        }
+    };
+    let parent_crumb = product.category_parent.clone().map(|parent| {
+        view! { <li><a href=category_href(&parent.slug)>{parent.name}</a></li> }
+    });
     let in_stock = card.stock > 0;
     let json_ld = product_json_ld(&product, &site_origin());
 
@@ -47,7 +58,8 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         <nav class="breadcrumb" aria-label="Breadcrumb">
             <ol>
                 <li><a href="/">"Home"</a></li>
-                <li><a href=category_href.clone()>{card.category_name.clone()}</a></li>
+                {parent_crumb}
+                <li>{category_link.clone()}</li>
                 <li><span aria-current="page">{card.name.clone()}</span></li>
             </ol>
         </nav>
@@ -72,7 +84,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                     <dt>"SKU"</dt>
                     <dd>{product.sku.clone()}</dd>
                     <dt>"Category"</dt>
-                    <dd><a href=category_href>{card.category_name.clone()}</a></dd>
+                    <dd>{category_link}</dd>
                 </dl>
             </div>
         </article>
@@ -85,6 +97,10 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             }
         })}
     }
+}
+
+fn category_href(slug: &str) -> String {
+    ListingQuery { category: Some(slug.to_owned()), page: 1, ..Default::default() }.href()
 }
 
 /// schema.org `Product` with its offer, for search engines. `</` is escaped so no product text
@@ -133,6 +149,8 @@ mod tests {
             sku: "AUD-001".to_owned(),
             description: "Nice.".to_owned(),
             category_slug: "audio".to_owned(),
+            category_parent: None,
+            category_listed: true,
             related: vec![],
         }
     }

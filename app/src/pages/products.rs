@@ -37,28 +37,55 @@ pub fn ProductsPage() -> impl IntoView {
     }
 }
 
+/// The category tree: top-level categories, each with its subcategories in a nested list.
 #[component]
 fn CategoryNav(categories: Vec<CategoryLink>, current: Option<String>) -> impl IntoView {
+    let item = move |category: &CategoryLink| {
+        let selected = current.as_deref() == Some(category.slug.as_str());
+        view! {
+            <a href=category_href(&category.slug) aria-current=selected.then_some("page")>
+                {category.name.clone()}
+                <span class="category-nav__count">{category.product_count}</span>
+            </a>
+        }
+    };
+    let tops: Vec<&CategoryLink> = categories.iter().filter(|category| category.parent.is_none()).collect();
     view! {
         <nav aria-label="Categories">
             <ul class="category-nav">
-                {categories
+                {tops
                     .into_iter()
-                    .map(|category| {
-                        let selected = current.as_deref() == Some(category.slug.as_str());
-                        let href = ListingQuery { category: Some(category.slug.clone()), page: 1, ..Default::default() }
-                            .href();
-                        view! {
-                            <li>
-                                <a href=href aria-current=selected.then_some("page")>
-                                    {category.name}
-                                    <span class="category-nav__count">{category.product_count}</span>
-                                </a>
-                            </li>
-                        }
+                    .map(|top| {
+                        let children: Vec<_> = categories
+                            .iter()
+                            .filter(|child| child.parent.as_ref().is_some_and(|parent| parent.slug == top.slug))
+                            .map(|child| view! { <li>{item(child)}</li> })
+                            .collect();
+                        let nested = (!children.is_empty())
+                            .then(|| view! { <ul class="category-nav__children">{children}</ul> });
+                        view! { <li>{item(top)} {nested}</li> }
                     })
                     .collect_view()}
             </ul>
+        </nav>
+    }
+}
+
+fn category_href(slug: &str) -> String {
+    ListingQuery { category: Some(slug.to_owned()), page: 1, ..Default::default() }.href()
+}
+
+/// Home › parent › category, above a category's listing.
+#[component]
+fn CategoryBreadcrumb(category: CategoryLink) -> impl IntoView {
+    let parent = category.parent.map(|parent| view! { <li><a href=category_href(&parent.slug)>{parent.name}</a></li> });
+    view! {
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            <ol>
+                <li><a href="/">"Home"</a></li>
+                {parent}
+                <li><span aria-current="page">{category.name}</span></li>
+            </ol>
         </nav>
     }
 }
@@ -88,6 +115,7 @@ fn ListingResults(listing: Listing) -> impl IntoView {
     view! {
         <PageMeta title description path=query.href() />
         <header class="listing__header">
+            {listing.category.clone().map(|category| view! { <CategoryBreadcrumb category /> })}
             <h1>{heading}</h1>
             <p class="listing__count" role="status">{count_text}</p>
             <SortForm query=query.clone() />

@@ -177,3 +177,80 @@ pub async fn admin_customers(
     require_admin()?;
     customers::list(&db()?, crate::domain::admin::admin_page(page)).await
 }
+
+/// The category table: every category, archived ones too, in navigation order.
+#[server(endpoint = "admin_category_list")]
+pub async fn admin_category_list() -> Result<Vec<crate::domain::categories::AdminCategoryRow>, AppError> {
+    use crate::server::{auth::require_admin, services::admin_categories, state::db};
+    require_admin()?;
+    admin_categories::list(&db()?).await
+}
+
+/// The categories a new category may be filed under.
+#[server(endpoint = "admin_category_parents")]
+pub async fn admin_category_parents() -> Result<Vec<crate::domain::model::CategoryRef>, AppError> {
+    use crate::server::{auth::require_admin, services::admin_categories, state::db};
+    require_admin()?;
+    admin_categories::parent_choices(&db()?, None).await
+}
+
+#[server(endpoint = "admin_category")]
+pub async fn admin_category(id: i32) -> Result<crate::domain::categories::CategoryEditor, AppError> {
+    use crate::server::{auth::require_admin, services::admin_categories, state::db};
+    require_admin()?;
+    admin_categories::editor(&db()?, id).await
+}
+
+/// Creates (no `id`) or updates a category; its editor opens once it exists.
+#[server(endpoint = "save_category")]
+pub async fn save_category(
+    id: Option<i32>,
+    name: String,
+    slug: String,
+    description: String,
+    parent: Option<String>,
+) -> Result<i32, AppError> {
+    use crate::{
+        domain::categories::{CategoryDraft, CategoryForm},
+        server::{auth::require_admin, services::admin_categories, state::db},
+    };
+    let admin = require_admin()?;
+    let draft = CategoryDraft::parse(&CategoryForm { name, slug, description, parent: parent.unwrap_or_default() })?;
+    let (id, notice) = match id {
+        Some(id) => (admin_categories::update(&db()?, admin.id, id, &draft).await.map(|()| id)?, "saved"),
+        None => (admin_categories::create(&db()?, admin.id, &draft).await?, "created"),
+    };
+    leptos_axum::redirect(&format!("/admin/categories/{id}?{notice}=1"));
+    Ok(id)
+}
+
+/// Moves a category one place `up` or `down` among its siblings.
+#[server(endpoint = "move_category")]
+pub async fn move_category(id: i32, direction: String) -> Result<(), AppError> {
+    use crate::{
+        domain::categories::Direction,
+        server::{auth::require_admin, services::admin_categories, state::db},
+    };
+    let admin = require_admin()?;
+    let direction =
+        Direction::parse(&direction).ok_or_else(|| AppError::validation("direction", "Choose up or down."))?;
+    admin_categories::shift(&db()?, admin.id, id, direction).await
+}
+
+/// Archives (`archived` = `true`) or restores (`false`) a category.
+#[server(endpoint = "archive_category")]
+pub async fn archive_category(id: i32, archived: bool) -> Result<(), AppError> {
+    use crate::server::{auth::require_admin, services::admin_categories, state::db};
+    let admin = require_admin()?;
+    admin_categories::set_archived(&db()?, admin.id, id, archived).await
+}
+
+/// Deletes an empty category (no products, no subcategories).
+#[server(endpoint = "delete_category")]
+pub async fn delete_category(id: i32) -> Result<(), AppError> {
+    use crate::server::{auth::require_admin, services::admin_categories, state::db};
+    let admin = require_admin()?;
+    admin_categories::delete(&db()?, admin.id, id).await?;
+    leptos_axum::redirect("/admin/categories?deleted=1");
+    Ok(())
+}

@@ -8,6 +8,7 @@ mod addresses;
 mod admin;
 mod backup;
 mod catalog;
+mod categories;
 mod listing;
 mod orders;
 mod schema;

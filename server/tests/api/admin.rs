@@ -51,7 +51,14 @@ async fn upload(app: &TestApp, id: i32, file_name: &str, content_type: &str, byt
 }
 
 app_test!(visitors_and_customers_get_404_pages_and_are_refused_by_admin_functions, |app| async move {
-    for path in ["/admin", "/admin/products/new", "/admin/products/1", "/admin/orders/CS-000001"] {
+    for path in [
+        "/admin",
+        "/admin/products/new",
+        "/admin/products/1",
+        "/admin/orders/CS-000001",
+        "/admin/categories",
+        "/admin/categories/1",
+    ] {
         let (status, html) = page_text(&app, path).await;
         assert_eq!(status, 404, "{path}");
         assert!(html.contains("Page not found") && !html.contains("New product"), "{path}");
@@ -73,6 +80,11 @@ app_test!(visitors_and_customers_get_404_pages_and_are_refused_by_admin_function
         ("archive_product", "id=1"),
         ("advance_order", "number=CS-000001&to=processing"),
         ("save_product", "name=X&slug=&sku=X1&description=&category=audio&price=1"),
+        ("admin_category_list", ""),
+        ("save_category", "name=Drones&slug=&description="),
+        ("move_category", "id=1&direction=down"),
+        ("archive_category", "id=1&archived=true"),
+        ("delete_category", "id=1"),
     ] {
         let response = app.call(function, args).await;
         assert_eq!(response.status(), 403, "{function}");
@@ -192,4 +204,56 @@ app_test!(an_admin_creates_a_product_adjusts_its_stock_and_uploads_an_image, |ap
     let archived = app.call("archive_product", &format!("id={}", lamp.id)).await;
     assert_eq!(archived.status(), 200);
     assert_eq!(app.get("/products/lumen-desk-lamp").await.status(), 404, "archived products leave the shop");
+});
+
+app_test!(an_admin_manages_categories_with_plain_forms_and_the_shop_follows, |app| async move {
+    use app::server::entities::category;
+    sign_in_as_admin(&app).await;
+    let (status, html) = page_text(&app, "/admin/categories").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(">All categories</h2>") && html.contains(">New category</h2>") && html.contains("Audio"));
+
+    // Without JavaScript: the form posts and the browser is sent to the new category's editor.
+    let post_new_category = |name: &'static str, parent: &'static str| {
+        let form = form_body(&[("name", name), ("slug", ""), ("description", ""), ("parent", parent)]);
+        app.form_post_from(&app.client, "save_category", "/admin/categories").body(form).send()
+    };
+    let created = post_new_category("Headphones", "audio").await.unwrap();
+    assert_eq!(created.status(), 302);
+    let headphones =
+        category::Entity::find().filter(category::Column::Slug.eq("headphones")).one(&app.db.db).await.unwrap();
+    let id = headphones.expect("created").id;
+    assert_eq!(created.headers()["location"], format!("/admin/categories/{id}?created=1"));
+    let (status, editor) = page_text(&app, &format!("/admin/categories/{id}?created=1")).await;
+    assert_eq!(status, 200);
+    assert!(editor.contains("Category created.") && editor.contains("Edit Headphones"));
+
+    // A refused form comes back to the page it came from with the reason under its field.
+    let refused = post_new_category("Audio", "").await.unwrap();
+    assert_eq!(refused.status(), 302);
+    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    let back = location.strip_prefix(app.address.as_str()).unwrap_or(&location).to_owned();
+    let (_, html) = page_text(&app, &back).await;
+    assert!(html.contains("Another category already uses this slug."), "{back}");
+
+    // The shop lists it under its parent, with a breadcrumb back up.
+    let (_, listing) = page_text(&app, "/products?category=audio").await;
+    assert!(listing.contains("category-nav__children") && listing.contains("/products?category=headphones"));
+    let (status, child) = page_text(&app, "/products?category=headphones").await;
+    assert_eq!(status, 200);
+    assert!(child.contains(r#"aria-label="Breadcrumb""#) && child.contains(">Audio</a>"));
+
+    let moved = app.call("move_category", &format!("id={id}&direction=sideways")).await;
+    assert_eq!(moved.status(), 422, "an unknown direction is refused");
+    assert_eq!(app.call("archive_category", &format!("id={id}&archived=true")).await.status(), 200);
+    assert_eq!(app.get("/products?category=headphones").await.status(), 404, "archived: out of the shop");
+    let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
+    assert!(!sitemap.contains("category=headphones") && sitemap.contains("category=audio"));
+
+    let audio = category::Entity::find().filter(category::Column::Slug.eq("audio")).one(&app.db.db).await.unwrap();
+    let in_use = app.call("delete_category", &format!("id={}", audio.unwrap().id)).await;
+    assert_eq!(in_use.status(), 409, "a category with products is archived, never deleted");
+    let deleted = app.call("delete_category", &format!("id={id}")).await;
+    assert!(deleted.status().is_redirection() || deleted.status() == 200, "{}", deleted.status());
+    assert!(category::Entity::find_by_id(id).one(&app.db.db).await.unwrap().is_none());
 });

@@ -9,9 +9,15 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub description: String,
+    /// Order among its siblings (the top level, or the children of one parent).
     pub position: i32,
+    /// One level of nesting only: a parent never has a parent (`services::admin_categories`).
+    pub parent_id: Option<i32>,
+    /// Set when an admin archives it: it leaves the navigation, its products stay in the shop.
+    pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
 
-relations!(Product => has_many product);
+// `Parent` points at a row of this same table; join it through an alias, never `find_also_related`.
+relations!(Product => has_many product, Parent => belongs_to category (ParentId));

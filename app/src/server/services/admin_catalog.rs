@@ -7,11 +7,12 @@ use crate::{
     domain::admin::{
         AdminPage, AdminProductRow, CategoryChoice, ProductDraft, ProductEditor, StockReason, price_field,
     },
+    domain::categories::{TreePlace, tree_order},
     domain::error::{AppError, FieldError},
     domain::model::{Money, PageNumber},
     server::{
         entities::{category, order_item, product},
-        services::{admin_page, begin_write, stock},
+        services::{admin_page, begin_write, commit_catalog_write, stock},
     },
 };
 use chrono::Utc;
@@ -92,14 +93,22 @@ pub async fn list(
     .await
 }
 
+/// The product form's category choices in navigation order: a subcategory as "Parent › Child",
+/// an archived one marked so (a product may stay in it, none may move into it).
 pub async fn category_choices(db: &impl ConnectionTrait) -> Result<Vec<CategoryChoice>, AppError> {
-    Ok(category::Entity::find()
-        .order_by_asc(category::Column::Position)
-        .order_by_asc(category::Column::Id)
-        .all(db)
-        .await?
+    let all = category::Entity::find().all(db).await?;
+    let name_of = |id: i32| all.iter().find(|c| c.id == id).map(|c| c.name.as_str()).unwrap_or_default();
+    let ordered = tree_order(all.clone(), |c| TreePlace { id: c.id, parent: c.parent_id, position: c.position });
+    Ok(ordered
         .into_iter()
-        .map(|c| CategoryChoice { slug: c.slug, name: c.name })
+        .map(|c| {
+            let path = match c.parent_id {
+                Some(parent) => format!("{} › {}", name_of(parent), c.name),
+                None => c.name,
+            };
+            let name = if c.archived_at.is_some() { format!("{path} (archived)") } else { path };
+            CategoryChoice { slug: c.slug, name }
+        })
         .collect())
 }
 
@@ -128,13 +137,18 @@ pub async fn editor(db: &impl ConnectionTrait, id: i32) -> Result<ProductEditor,
     })
 }
 
-async fn category_id(db: &impl ConnectionTrait, slug: &str) -> Result<i32, AppError> {
-    category::Entity::find()
+/// The chosen category's id. An archived category takes no new products; a product already
+/// in one may stay there (`current`: the product's category now).
+async fn category_id(db: &impl ConnectionTrait, slug: &str, current: Option<i32>) -> Result<i32, AppError> {
+    let chosen = category::Entity::find()
         .filter(category::Column::Slug.eq(slug))
         .one(db)
         .await?
-        .map(|c| c.id)
-        .ok_or_else(|| AppError::validation("category", "Choose one of the shop's categories."))
+        .ok_or_else(|| AppError::validation("category", "Choose one of the shop's categories."))?;
+    if chosen.archived_at.is_some() && current != Some(chosen.id) {
+        return Err(AppError::validation("category", "That category is archived. Choose another or restore it."));
+    }
+    Ok(chosen.id)
 }
 
 /// Slug and SKU are unique: a clash is a message on that field, not a database error.
@@ -168,7 +182,7 @@ fn clash_or(err: sea_orm::DbErr) -> AppError {
 /// Creates a product and opens its stock ledger; returns its id.
 pub async fn create(db: &DatabaseConnection, admin_id: i32, draft: &ProductDraft) -> Result<i32, AppError> {
     let txn = begin_write(db).await?;
-    let category_id = category_id(&txn, &draft.category_slug).await?;
+    let category_id = category_id(&txn, &draft.category_slug, None).await?;
     check_unique(&txn, draft, None).await?;
     let now = Utc::now();
     let (width, height) = PLACEHOLDER_SIZE;
@@ -199,8 +213,7 @@ pub async fn create(db: &DatabaseConnection, admin_id: i32, draft: &ProductDraft
     if !stock::apply(&txn, inserted.id, draft.initial_stock, StockReason::Initial, cause).await? {
         return Err(AppError::validation("initial_stock", "Opening stock cannot be negative."));
     }
-    txn.commit().await?;
-    crate::server::catalog_version::bump();
+    commit_catalog_write(txn).await?;
     tracing::info!(admin_id, product_id = inserted.id, sku = %inserted.sku, "product created");
     Ok(inserted.id)
 }
@@ -211,7 +224,7 @@ pub async fn update(db: &DatabaseConnection, admin_id: i32, id: i32, draft: &Pro
     let txn = begin_write(db).await?;
     let current =
         product::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| AppError::not_found("That product"))?;
-    let category_id = category_id(&txn, &draft.category_slug).await?;
+    let category_id = category_id(&txn, &draft.category_slug, Some(current.category_id)).await?;
     check_unique(&txn, draft, Some(id)).await?;
     let archived_at = if draft.active { None } else { current.archived_at };
     let mut row: product::ActiveModel = current.into();
@@ -228,8 +241,7 @@ pub async fn update(db: &DatabaseConnection, admin_id: i32, id: i32, draft: &Pro
     }
     row.updated_at = Set(Utc::now());
     row.update(&txn).await.map_err(clash_or)?;
-    txn.commit().await?;
-    crate::server::catalog_version::bump();
+    commit_catalog_write(txn).await?;
     tracing::info!(admin_id, product_id = id, "product updated");
     Ok(())
 }

@@ -1,12 +1,13 @@
 use crate::{
+    domain::categories::{TreePlace, tree_order},
     domain::error::AppError,
     domain::listing::{self, CategoryLink, Listing, ListingQuery, SortOrder},
-    domain::model::{Money, PageWindow, ProductCard, ProductDetail, ProductPage, Slug},
+    domain::model::{CategoryRef, Money, PageWindow, ProductCard, ProductDetail, ProductPage, Slug},
     server::entities::{category, product},
 };
 use sea_orm::{
-    ConnectionTrait, DbBackend, DerivePartialModel, FromQueryResult, JoinType, PaginatorTrait, QueryOrder, QuerySelect,
-    QueryTrait,
+    Condition, ConnectionTrait, DbBackend, DerivePartialModel, FromQueryResult, JoinType, PaginatorTrait, QueryOrder,
+    QuerySelect, QueryTrait,
     prelude::*,
     sea_query::{Alias, Expr, ExprTrait, IntoCondition, Order, Query, SelectStatement},
 };
@@ -79,52 +80,101 @@ pub async fn featured_products(db: &impl ConnectionTrait, limit: u64) -> Result<
     cards(db, featured).await
 }
 
-#[derive(Debug, FromQueryResult)]
-struct CategoryCountRow {
-    name: String,
-    slug: String,
-    description: String,
-    product_count: i64,
+/// Which categories a count covers, and which of their products it counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CategoryCount {
+    /// The storefront's: listed categories, active products.
+    Listed,
+    /// The back office's: every category, every product (archived ones too).
+    Everything,
 }
 
-impl From<CategoryCountRow> for CategoryLink {
-    fn from(row: CategoryCountRow) -> Self {
-        Self {
-            name: row.name,
-            slug: row.slug,
-            description: row.description,
-            product_count: u64::try_from(row.product_count).unwrap_or(0),
-        }
+#[derive(Debug, FromQueryResult)]
+pub(crate) struct CountedCategory {
+    pub id: i32,
+    pub parent_id: Option<i32>,
+    pub position: i32,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub archived: bool,
+    /// Products filed directly under it (not under its children).
+    pub product_count: i64,
+}
+
+impl CountedCategory {
+    pub fn products(&self) -> u64 {
+        u64::try_from(self.product_count).unwrap_or(0)
     }
 }
 
-/// Every category in navigation order with its number of active products, in one query.
-pub async fn categories(db: &impl ConnectionTrait) -> Result<Vec<CategoryLink>, AppError> {
-    let rows = category::Entity::find()
+/// Categories with how many products each holds, in tree order (each top-level category
+/// followed by its children). One query.
+pub(crate) async fn counted_categories(
+    db: &impl ConnectionTrait,
+    scope: CategoryCount,
+) -> Result<Vec<CountedCategory>, AppError> {
+    let products = match scope {
+        CategoryCount::Listed => category::Relation::Product
+            .def()
+            .on_condition(|_, right| Expr::col((right, product::Column::Active)).eq(true).into_condition()),
+        CategoryCount::Everything => category::Relation::Product.def(),
+    };
+    let mut select = category::Entity::find()
         .select_only()
-        .columns([category::Column::Name, category::Column::Slug, category::Column::Description])
+        .columns([
+            category::Column::Id,
+            category::Column::ParentId,
+            category::Column::Position,
+            category::Column::Name,
+            category::Column::Slug,
+            category::Column::Description,
+        ])
+        .column_as(Expr::col((category::Entity, category::Column::ArchivedAt)).is_not_null(), "archived")
         .column_as(Expr::col((product::Entity, product::Column::Id)).count(), "product_count")
-        .join(
-            JoinType::LeftJoin,
-            category::Relation::Product
-                .def()
-                .on_condition(|_, right| Expr::col((right, product::Column::Active)).eq(true).into_condition()),
-        )
+        .join(JoinType::LeftJoin, products);
+    if scope == CategoryCount::Listed {
+        select = select.filter(category::Column::ArchivedAt.is_null());
+    }
+    let rows = select
         .group_by(category::Column::Id)
+        .group_by(category::Column::ParentId)
+        .group_by(category::Column::Position)
         .group_by(category::Column::Name)
         .group_by(category::Column::Slug)
         .group_by(category::Column::Description)
-        .group_by(category::Column::Position)
-        .order_by(category::Column::Position, Order::Asc)
-        .order_by(category::Column::Id, Order::Asc)
-        .into_model::<CategoryCountRow>()
+        .group_by(category::Column::ArchivedAt)
+        .into_model::<CountedCategory>()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(CategoryLink::from).collect())
+    Ok(tree_order(rows, |row| TreePlace { id: row.id, parent: row.parent_id, position: row.position }))
 }
 
-/// One page of the product listing: filtered by category, searched, sorted and paginated.
-/// Costs at most three queries (category lookup, count, page) whatever the page size.
+/// Every category in the navigation (archived ones left out), in tree order. A parent counts
+/// its children's products too, as its listing shows them. One query.
+pub async fn categories(db: &impl ConnectionTrait) -> Result<Vec<CategoryLink>, AppError> {
+    let rows = counted_categories(db, CategoryCount::Listed).await?;
+    let links = rows
+        .iter()
+        .map(|row| {
+            let children: u64 =
+                rows.iter().filter(|child| child.parent_id == Some(row.id)).map(CountedCategory::products).sum();
+            let parent = row.parent_id.and_then(|id| rows.iter().find(|p| p.id == id));
+            CategoryLink {
+                name: row.name.clone(),
+                slug: row.slug.clone(),
+                description: row.description.clone(),
+                product_count: row.products() + children,
+                parent: parent.map(|p| CategoryRef { name: p.name.clone(), slug: p.slug.clone() }),
+            }
+        })
+        .collect();
+    Ok(links)
+}
+
+/// One page of the product listing: filtered by category (a parent's listing holds its listed
+/// children's products too, as its count in the navigation says), searched, sorted and paginated. Costs at most four queries
+/// (the category, its parent for a subcategory, the count, the page) whatever the page size.
 pub async fn list_products(db: &impl ConnectionTrait, query: &ListingQuery) -> Result<Listing, AppError> {
     let category = match &query.category {
         Some(slug) => Some(find_category(db, slug).await?),
@@ -133,7 +183,17 @@ pub async fn list_products(db: &impl ConnectionTrait, query: &ListingQuery) -> R
 
     let mut select = card_query();
     if let Some((category_id, _)) = &category {
-        select = select.filter(product::Column::CategoryId.eq(*category_id));
+        let children = Query::select()
+            .column(category::Column::Id)
+            .from(category::Entity)
+            .and_where(category::Column::ParentId.eq(*category_id))
+            .and_where(category::Column::ArchivedAt.is_null())
+            .to_owned();
+        select = select.filter(
+            Condition::any()
+                .add(product::Column::CategoryId.eq(*category_id))
+                .add(product::Column::CategoryId.in_subquery(children)),
+        );
     }
     let terms = listing::search_terms(query.q.as_deref().unwrap_or_default());
     let searching = !terms.is_empty();
@@ -166,14 +226,29 @@ pub async fn list_products(db: &impl ConnectionTrait, query: &ListingQuery) -> R
 // The category's id travels next to its public link so the listing can filter on it.
 type CategoryWithId = (i32, CategoryLink);
 
+/// A category the shop lists (an archived one is "not found"), with its parent.
 async fn find_category(db: &impl ConnectionTrait, slug: &str) -> Result<CategoryWithId, AppError> {
     let found = category::Entity::find()
         .filter(category::Column::Slug.eq(slug))
+        .filter(category::Column::ArchivedAt.is_null())
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("That category"))?;
-    let link = CategoryLink { name: found.name, slug: found.slug, description: found.description, product_count: 0 };
+    let link = CategoryLink {
+        parent: parent_of(db, &found).await?,
+        name: found.name,
+        slug: found.slug,
+        description: found.description,
+        product_count: 0,
+    };
     Ok((found.id, link))
+}
+
+/// The category a subcategory is filed under (one query, only for a subcategory).
+async fn parent_of(db: &impl ConnectionTrait, child: &category::Model) -> Result<Option<CategoryRef>, AppError> {
+    let Some(parent_id) = child.parent_id else { return Ok(None) };
+    let parent = category::Entity::find_by_id(parent_id).one(db).await?;
+    Ok(parent.map(|parent| CategoryRef { name: parent.name, slug: parent.slug }))
 }
 
 /// A subquery of matching product ids with a rank where lower is better. Terms are
@@ -208,7 +283,8 @@ fn search_hits(backend: DbBackend, terms: &[String]) -> Result<SelectStatement, 
 /// How many related products a product page shows.
 pub const RELATED_LIMIT: u64 = 4;
 
-/// An active product by slug with up to four others from its category (two queries).
+/// An active product by slug with up to four others from its category (two queries, three
+/// for a product in a subcategory).
 pub async fn product_detail(db: &impl ConnectionTrait, slug: &Slug) -> Result<ProductDetail, AppError> {
     let found = product::Entity::find()
         .filter(product::Column::Slug.eq(slug.as_str()))
@@ -227,6 +303,7 @@ pub async fn product_detail(db: &impl ConnectionTrait, slug: &Slug) -> Result<Pr
         .order_by(product::Column::Id, Order::Asc)
         .limit(RELATED_LIMIT);
     let related = cards(db, same_category).await?;
+    let category_parent = parent_of(db, &category).await?;
     Ok(ProductDetail {
         card: ProductCard {
             id: product.id,
@@ -241,12 +318,15 @@ pub async fn product_detail(db: &impl ConnectionTrait, slug: &Slug) -> Result<Pr
         },
         sku: product.sku,
         description: product.description,
+        category_parent,
+        category_listed: category.archived_at.is_none(),
         category_slug: category.slug,
         related,
     })
 }
 
-/// What `/sitemap.xml` lists: every active product (with its last change) and every category.
+/// What `/sitemap.xml` lists: every active product (with its last change) and every category
+/// the shop lists.
 #[derive(Debug, Default)]
 pub struct SitemapEntries {
     pub products: Vec<(String, DateTimeUtc)>,
@@ -265,6 +345,7 @@ pub async fn sitemap_entries(db: &impl ConnectionTrait) -> Result<SitemapEntries
     let categories = category::Entity::find()
         .select_only()
         .column(category::Column::Slug)
+        .filter(category::Column::ArchivedAt.is_null())
         .order_by(category::Column::Position, Order::Asc)
         .into_tuple::<String>()
         .all(db)

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activity;
 pub mod addresses;
 pub mod admin_catalog;
+pub mod admin_categories;
 pub mod cart;
 pub mod catalog;
 pub mod customers;
@@ -33,6 +34,15 @@ pub(crate) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTrans
             ..Default::default()
         })
         .await?)
+}
+
+/// Commits a write that changes what shoppers see of the catalog (products, prices, stock,
+/// categories), then tells this process's catalog and page caches: every such write ends here,
+/// so no cache can miss one (see `server::catalog_version`).
+pub(crate) async fn commit_catalog_write(txn: DatabaseTransaction) -> Result<(), AppError> {
+    txn.commit().await?;
+    crate::server::catalog_version::bump();
+    Ok(())
 }
 
 /// One page of a back-office table: how many rows `select` finds in all, then the page's

@@ -17,6 +17,7 @@ use crate::{
         services::{
             admin_page, begin_write,
             cart::lines,
+            commit_catalog_write,
             outbox::{self, MailKind, Outgoing},
             stock,
         },
@@ -226,8 +227,7 @@ pub async fn place_order(
     if let Some(cart) = cart_row {
         cart_item::Entity::delete_many().filter(cart_item::Column::CartId.eq(cart.id)).exec(&txn).await?;
     }
-    txn.commit().await?;
-    crate::server::catalog_version::bump();
+    commit_catalog_write(txn).await?;
     crate::server::business_metrics::BUSINESS.order_placed(placed.total_cents, &placed.currency);
     Ok(number)
 }
@@ -344,8 +344,7 @@ pub async fn cancel(db: &DatabaseConnection, viewer: Viewer, number: &str) -> Re
         return Err(AppError::conflict(format!("An order that is {} can no longer be cancelled.", status.as_str())));
     }
     cancel_and_restock(&txn, &row, status, viewer.user_id, "Cancelled by the customer; stock returned").await?;
-    txn.commit().await?;
-    crate::server::catalog_version::bump();
+    commit_catalog_write(txn).await?;
     Ok(())
 }
 
@@ -512,8 +511,7 @@ pub async fn transition(
             tell_customer(&txn, &row, MailKind::OrderShipped).await?;
         }
     }
-    txn.commit().await?;
-    crate::server::catalog_version::bump();
+    commit_catalog_write(txn).await?;
     tracing::info!(admin_id, order = number, to = target.as_str(), "order status changed");
     Ok(())
 }

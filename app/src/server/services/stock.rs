@@ -8,7 +8,7 @@ use crate::{
     domain::error::AppError,
     server::{
         entities::{order, product, stock_movement},
-        services::begin_write,
+        services::{begin_write, commit_catalog_write},
     },
 };
 use chrono::Utc;
@@ -142,8 +142,7 @@ pub async fn adjust(
         .await?
         .map(|product| product.stock)
         .ok_or_else(|| AppError::not_found("That product"))?;
-    txn.commit().await?;
-    crate::server::catalog_version::bump();
+    commit_catalog_write(txn).await?;
     tracing::info!(
         admin_id,
         product_id,
