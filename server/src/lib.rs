@@ -5,6 +5,7 @@ pub mod api_v1;
 pub mod assets;
 pub mod config;
 pub mod connections;
+pub mod exports;
 pub mod health;
 pub mod live;
 pub mod mail;

@@ -351,6 +351,7 @@ pub fn router(
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .route("/account/export", get(crate::privacy::export))
+        .route("/admin/products.csv", get(crate::exports::products_csv))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(server_fn_error_status))

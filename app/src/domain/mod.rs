@@ -8,6 +8,7 @@ pub mod admin;
 pub mod categories;
 pub mod commerce;
 pub mod content;
+pub mod csv;
 pub mod error;
 pub mod listing;
 pub mod model;

@@ -162,7 +162,12 @@ fn ProductsSection(products: PageResource<AdminProductRow>) -> impl IntoView {
         <section class="admin__section" id="products" aria-labelledby="products-heading">
             <div class="admin__section-header">
                 <h2 id="products-heading">"Products"</h2>
-                <a class="button" href="/admin/products/new">"New product"</a>
+                <div class="admin__actions">
+                    <a class="button button--quiet" href="/admin/products.csv" download>
+                        "Export CSV"
+                    </a>
+                    <a class="button" href="/admin/products/new">"New product"</a>
+                </div>
             </div>
             <Form method="GET" action="/admin" attr:class="search-form" attr:role="search">
                 <label for="admin-product-search">"Search products"</label>

@@ -91,6 +91,7 @@ app_test!(visitors_and_customers_get_404_pages_and_are_refused_by_admin_function
     }
     let upload = upload(&app, 1, "a.png", "image/png", &png(10, 10)).await;
     assert_eq!(upload.status(), 404, "the upload route does not exist for customers");
+    assert_eq!(app.get("/admin/products.csv").await.status(), 404, "nor the export");
     let unchanged = product::Entity::find_by_id(1).one(&app.db.db).await.unwrap().unwrap();
     assert!(unchanged.active && unchanged.archived_at.is_none());
 });
@@ -256,4 +257,30 @@ app_test!(an_admin_manages_categories_with_plain_forms_and_the_shop_follows, |ap
     let deleted = app.call("delete_category", &format!("id={id}")).await;
     assert!(deleted.status().is_redirection() || deleted.status() == 200, "{}", deleted.status());
     assert!(category::Entity::find_by_id(id).one(&app.db.db).await.unwrap().is_none());
+});
+
+app_test!(an_admin_exports_every_product_as_csv_a_spreadsheet_reads_safely, |app| async move {
+    sign_in_as_admin(&app).await;
+    let mut lamp: product::ActiveModel = product::Entity::find_by_id(1).one(&app.db.db).await.unwrap().unwrap().into();
+    lamp.description = sea_orm::ActiveValue::Set("=HYPERLINK(\"http://evil.example\", \"Warm, dimmable\")".into());
+    sea_orm::ActiveModelTrait::update(lamp, &app.db.db).await.unwrap();
+
+    let response = app.get("/admin/products.csv").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"products-")
+    );
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body = response.text().await.unwrap();
+    let lines: Vec<&str> = body.split_terminator("\r\n").collect();
+    assert_eq!(lines[0], "sku,name,slug,category,price,currency,stock,active,archived,featured,image,description");
+    assert_eq!(lines.len(), 71, "a header and the 70 seeded products");
+    let first = product::Entity::find_by_id(1).one(&app.db.db).await.unwrap().unwrap();
+    assert!(lines[1].starts_with(&format!("{},{},{},", first.sku, first.name, first.slug)), "{}", lines[1]);
+    assert!(
+        lines[1].ends_with(r#","'=HYPERLINK(""http://evil.example"", ""Warm, dimmable"")""#),
+        "quoted and defused: {}",
+        lines[1]
+    );
 });
