@@ -102,6 +102,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_second_read_is_served_from_memory_until_a_write_commits() {
+        let _alone = catalog_version::TEST_LOCK.lock().await;
         let shelf = Shelf::<&str, u32>::default();
         let loads = AtomicU32::new(0);
         assert_eq!(shelf.get_or_load("a", counted(&loads, 1)).await.unwrap(), 1);

@@ -21,6 +21,12 @@ pub fn bump() {
     VERSION.fetch_add(1, Ordering::AcqRel);
 }
 
+/// Held by the tests that bump the process-wide version or need it to stand still: cargo runs
+/// one binary's tests on parallel threads, and a bump from one test between two reads of another
+/// made that one fail now and then.
+#[cfg(test)]
+pub(crate) static TEST_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// When a cached entry was read and at which catalog version: the freshness rule both caches
 /// share.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +58,7 @@ mod tests {
 
     #[test]
     fn a_committed_write_makes_every_earlier_version_stale() {
+        let _alone = TEST_LOCK.blocking_lock();
         let before = current();
         bump();
         assert!(current() > before);
