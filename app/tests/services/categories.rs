@@ -145,6 +145,15 @@ db_test!(a_parent_is_archived_after_its_children_and_a_child_restored_after_its_
     assert_eq!(refused.status(), 409);
     let under_archived = admin_categories::create(&t.db, ADMIN, &draft("Speakers", "audio")).await.unwrap_err();
     assert_eq!(field_of(under_archived), "parent");
+
+    // Its editor still offers the archived parent it has, and saving keeps it there.
+    let editor = admin_categories::editor(&t.db, child).await.unwrap();
+    assert_eq!(editor.parent_slug.as_deref(), Some("audio"));
+    assert!(editor.parent_choices.iter().any(|choice| choice.slug == "audio" && choice.name == "Audio (archived)"));
+    let renamed = CategoryDraft { description: "Over-ear and on-ear.".into(), ..draft("Headphones", "audio") };
+    admin_categories::update(&t.db, ADMIN, child, &renamed).await.expect("it stays under its archived parent");
+    let saved = category::Entity::find_by_id(child).one(&t.db).await.unwrap().unwrap();
+    assert_eq!(saved.parent_id, Some(audio));
 });
 
 db_test!(only_an_empty_category_can_be_deleted, |t| async move {

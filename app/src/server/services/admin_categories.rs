@@ -67,19 +67,24 @@ pub async fn parent_choices(db: &impl ConnectionTrait, except: Option<i32>) -> R
 
 pub async fn editor(db: &impl ConnectionTrait, id: i32) -> Result<CategoryEditor, AppError> {
     let found = find(db, id).await?;
-    let parent_slug = match found.parent_id {
-        Some(parent_id) => Some(find(db, parent_id).await?.slug),
+    let parent = match found.parent_id {
+        Some(parent_id) => Some(find(db, parent_id).await?),
         None => None,
     };
+    let mut choices = parent_choices(db, Some(id)).await?;
+    // An archived parent is no choice for others, but this category is under it.
+    if let Some(parent) = parent.as_ref().filter(|parent| parent.archived_at.is_some()) {
+        choices.push(CategoryRef { name: format!("{} (archived)", parent.name), slug: parent.slug.clone() });
+    }
     Ok(CategoryEditor {
         id: found.id,
         product_count: product_count(db, id).await?,
         child_count: child_count(db, id).await?,
-        parent_choices: parent_choices(db, Some(id)).await?,
+        parent_choices: choices,
         name: found.name,
         slug: found.slug,
         description: found.description,
-        parent_slug,
+        parent_slug: parent.map(|parent| parent.slug),
         archived: found.archived_at.is_some(),
     })
 }
@@ -88,7 +93,7 @@ pub async fn editor(db: &impl ConnectionTrait, id: i32) -> Result<CategoryEditor
 pub async fn create(db: &DatabaseConnection, admin_id: i32, draft: &CategoryDraft) -> Result<i32, AppError> {
     let txn = begin_write(db).await?;
     check_unique_slug(&txn, &draft.slug, None).await?;
-    let parent_id = resolve_parent(&txn, draft.parent_slug.as_deref(), None, false).await?;
+    let parent_id = resolve_parent(&txn, draft.parent_slug.as_deref(), None).await?;
     let now = Utc::now();
     let inserted = category::ActiveModel {
         name: Set(draft.name.clone()),
@@ -116,7 +121,7 @@ pub async fn update(db: &DatabaseConnection, admin_id: i32, id: i32, draft: &Cat
     let current = find(&txn, id).await?;
     check_unique_slug(&txn, &draft.slug, Some(id)).await?;
     let has_children = child_count(&txn, id).await? > 0;
-    let parent_id = resolve_parent(&txn, draft.parent_slug.as_deref(), Some(id), has_children).await?;
+    let parent_id = resolve_parent(&txn, draft.parent_slug.as_deref(), Some((&current, has_children))).await?;
     let moved = parent_id != current.parent_id;
     let mut row: category::ActiveModel = current.into();
     if moved {
@@ -259,12 +264,13 @@ async fn next_position(db: &impl ConnectionTrait, parent_id: Option<i32>) -> Res
     Ok(last.map_or(0, |last| last.saturating_add(1)))
 }
 
-/// The id of the parent a form chose, after the one-level nesting rule.
+/// The id of the parent a form chose, after the one-level nesting rule. `saving`: the category
+/// as it is now and whether it has children (`None` while creating one). An archived parent
+/// takes no new children, but an archived child may stay under the archived parent it has.
 async fn resolve_parent(
     db: &impl ConnectionTrait,
     parent_slug: Option<&str>,
-    category: Option<i32>,
-    has_children: bool,
+    saving: Option<(&category::Model, bool)>,
 ) -> Result<Option<i32>, AppError> {
     let Some(slug) = parent_slug else { return Ok(None) };
     let parent = category::Entity::find()
@@ -272,8 +278,13 @@ async fn resolve_parent(
         .one(db)
         .await?
         .ok_or_else(|| AppError::validation("parent", "Choose one of the shop's categories."))?;
-    let facts =
-        ParentFacts { id: parent.id, has_parent: parent.parent_id.is_some(), archived: parent.archived_at.is_some() };
+    let keeps_its_parent = saving.is_some_and(|(current, _)| current.parent_id == Some(parent.id));
+    let facts = ParentFacts {
+        id: parent.id,
+        has_parent: parent.parent_id.is_some(),
+        archived: parent.archived_at.is_some() && !keeps_its_parent,
+    };
+    let (category, has_children) = saving.map_or((None, false), |(current, children)| (Some(current.id), children));
     check_parent(category, has_children, &facts).map_err(|message| AppError::validation("parent", message))?;
     Ok(Some(parent.id))
 }
