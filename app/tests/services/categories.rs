@@ -141,6 +141,9 @@ db_test!(a_parent_is_archived_after_its_children_and_a_child_restored_after_its_
     assert_eq!(refused.status(), 409);
     admin_categories::set_archived(&t.db, ADMIN, child, true).await.unwrap();
     admin_categories::set_archived(&t.db, ADMIN, audio, true).await.unwrap();
+    file_product(&t.db, "aurora-wireless-headphones", child).await;
+    let detail = catalog::product_detail(&t.db, &test_slug("aurora-wireless-headphones")).await.unwrap();
+    assert!(!detail.category_listed && detail.category_parent.is_none(), "no breadcrumb link to an archived parent");
     let refused = admin_categories::set_archived(&t.db, ADMIN, child, false).await.unwrap_err();
     assert_eq!(refused.status(), 409);
     let under_archived = admin_categories::create(&t.db, ADMIN, &draft("Speakers", "audio")).await.unwrap_err();

@@ -244,10 +244,11 @@ async fn find_category(db: &impl ConnectionTrait, slug: &str) -> Result<Category
     Ok((found.id, link))
 }
 
-/// The category a subcategory is filed under (one query, only for a subcategory).
+/// The listed category a subcategory is filed under, for a breadcrumb link (one query, only for
+/// a subcategory; an archived parent has no listing to link to).
 async fn parent_of(db: &impl ConnectionTrait, child: &category::Model) -> Result<Option<CategoryRef>, AppError> {
     let Some(parent_id) = child.parent_id else { return Ok(None) };
-    let parent = category::Entity::find_by_id(parent_id).one(db).await?;
+    let parent = category::Entity::find_by_id(parent_id).filter(category::Column::ArchivedAt.is_null()).one(db).await?;
     Ok(parent.map(|parent| CategoryRef { name: parent.name, slug: parent.slug }))
 }
 
