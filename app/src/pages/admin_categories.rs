@@ -235,16 +235,13 @@ fn DeleteCategorySection(category: CategoryEditor, delete: ServerAction<DeleteCa
                 }
                     .into_any()
             } else {
-                view! {
-                    <p>
-                        {format!(
-                            "It holds {} products and {} subcategories: a category that holds anything is archived, \
-                             never deleted.",
-                            category.product_count,
-                            category.child_count,
-                        )}
-                    </p>
-                }
+                let count = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+                let holds = format!(
+                    "It holds {} and {}: a category that holds anything is archived, never deleted.",
+                    count(category.product_count, "product", "products"),
+                    count(category.child_count, "subcategory", "subcategories"),
+                );
+                view! { <p>{holds}</p> }
                     .into_any()
             }}
         </section>
