@@ -33,7 +33,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
     url(format!("{origin}/"), None);
     url(format!("{origin}/products"), None);
     for slug in &entries.categories {
-        let href = ListingQuery { category: Some(slug.clone()), page: 1, ..Default::default() }.href();
+        let href = ListingQuery::for_category(slug).href();
         url(format!("{origin}{href}"), None);
     }
     for (slug, updated_at) in &entries.products {

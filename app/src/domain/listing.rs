@@ -67,6 +67,11 @@ pub struct ListingQuery {
 }
 
 impl ListingQuery {
+    /// The first page of one category's listing, nothing else set: where a category link goes.
+    pub fn for_category(slug: &str) -> Self {
+        Self { category: Some(slug.to_owned()), page: 1, ..Default::default() }
+    }
+
     /// Validates raw URL parameters. Blank values count as absent; a malformed page or sort, or
     /// an overlong query, is a 4xx naming the parameter.
     pub fn from_params(
@@ -257,6 +262,11 @@ mod tests {
         let err = ListingQuery::from_params(None, Some(&"a".repeat(10_240)), None, None).unwrap_err();
         assert_eq!(err.status(), 422);
         assert!(err.to_string().contains("200 characters"));
+    }
+
+    #[test]
+    fn a_category_link_is_its_listing_first_page_with_nothing_else() {
+        assert_eq!(ListingQuery::for_category("smart-home").href(), "/products?category=smart-home");
     }
 
     #[test]

@@ -31,8 +31,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let card = product.card.clone();
     let path = format!("/products/{}", card.slug);
     // An archived category has no listing to link to: the page names it as text.
-    let (listed, listing_href, category_name) =
-        (product.category_listed, category_href(&product.category_slug), card.category_name.clone());
+    let (listed, listing_href, category_name) = (
+        product.category_listed,
+        ListingQuery::for_category(&product.category_slug).href(),
+        card.category_name.clone(),
+    );
     let category_link = move || {
         if listed {
             Either::Left(view! { <a href=listing_href.clone()>{category_name.clone()}</a> })
@@ -41,7 +44,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         }
     };
     let parent_crumb = product.category_parent.clone().map(|parent| {
-        view! { <li><a href=category_href(&parent.slug)>{parent.name}</a></li> }
+        view! { <li><a href={ListingQuery::for_category(&parent.slug).href()}>{parent.name}</a></li> }
     });
     let in_stock = card.stock > 0;
     let json_ld = product_json_ld(&product, &site_origin());
@@ -97,10 +100,6 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             }
         })}
     }
-}
-
-fn category_href(slug: &str) -> String {
-    ListingQuery { category: Some(slug.to_owned()), page: 1, ..Default::default() }.href()
 }
 
 /// schema.org `Product` with its offer, for search engines. `</` is escaped so no product text

@@ -43,7 +43,7 @@ fn CategoryNav(categories: Vec<CategoryLink>, current: Option<String>) -> impl I
     let item = move |category: &CategoryLink| {
         let selected = current.as_deref() == Some(category.slug.as_str());
         view! {
-            <a href=category_href(&category.slug) aria-current=selected.then_some("page")>
+            <a href={ListingQuery::for_category(&category.slug).href()} aria-current=selected.then_some("page")>
                 {category.name.clone()}
                 <span class="category-nav__count">{category.product_count}</span>
             </a>
@@ -71,14 +71,12 @@ fn CategoryNav(categories: Vec<CategoryLink>, current: Option<String>) -> impl I
     }
 }
 
-fn category_href(slug: &str) -> String {
-    ListingQuery { category: Some(slug.to_owned()), page: 1, ..Default::default() }.href()
-}
-
 /// Home › parent › category, above a category's listing.
 #[component]
 fn CategoryBreadcrumb(category: CategoryLink) -> impl IntoView {
-    let parent = category.parent.map(|parent| view! { <li><a href=category_href(&parent.slug)>{parent.name}</a></li> });
+    let parent = category
+        .parent
+        .map(|parent| view! { <li><a href={ListingQuery::for_category(&parent.slug).href()}>{parent.name}</a></li> });
     view! {
         <nav class="breadcrumb" aria-label="Breadcrumb">
             <ol>
